@@ -1,0 +1,42 @@
+/**
+ * Domain errors carry a code from a closed set; transports map the code to their own
+ * status (see `@genlab/grpc`'s `toGrpcStatus`). Messages are written for the caller:
+ * they say what is wrong and, where possible, what to change. They never carry a stack
+ * trace or an internal file path.
+ */
+export enum ErrorCode {
+  InvalidArgument = 'INVALID_ARGUMENT',
+  NotFound = 'NOT_FOUND',
+  AlreadyExists = 'ALREADY_EXISTS',
+  FailedPrecondition = 'FAILED_PRECONDITION',
+  ResourceExhausted = 'RESOURCE_EXHAUSTED',
+  Unimplemented = 'UNIMPLEMENTED',
+  Unavailable = 'UNAVAILABLE',
+  Cancelled = 'CANCELLED',
+  Internal = 'INTERNAL',
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const invalidArgument = (message: string, details?: Record<string, unknown>) =>
+  new DomainError(ErrorCode.InvalidArgument, message, details);
+
+export const notFound = (what: string, id: string) =>
+  new DomainError(ErrorCode.NotFound, `${what} '${id}' was not found`, { what, id });
+
+export const failedPrecondition = (message: string, details?: Record<string, unknown>) =>
+  new DomainError(ErrorCode.FailedPrecondition, message, details);
+
+export const unimplemented = (method: string, plannedIn: string) =>
+  new DomainError(ErrorCode.Unimplemented, `${method} is not implemented yet (planned: ${plannedIn})`);
+
+export const isDomainError = (error: unknown): error is DomainError => error instanceof DomainError;

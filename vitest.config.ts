@@ -1,0 +1,17 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+const libs = ['compute', 'config', 'contracts', 'data', 'db', 'errors', 'grpc', 'metrics', 'models'];
+
+export default defineConfig({
+  resolve: {
+    alias: Object.fromEntries(libs.map((name) => [`@genlab/${name}`, resolve(__dirname, `libs/${name}/src/index.ts`)])),
+  },
+  test: {
+    environment: 'node',
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    include: ['libs/**/*.spec.ts', 'apps/*-service/**/*.spec.ts'],
+  },
+});
