@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-const libs = ['compute', 'config', 'contracts', 'data', 'db', 'errors', 'grpc', 'metrics', 'models'];
+const libs = ['client', 'compute', 'config', 'contracts', 'data', 'db', 'errors', 'grpc', 'metrics', 'models'];
 
 export default defineConfig({
   resolve: {
-    alias: Object.fromEntries(libs.map((name) => [`@genlab/${name}`, resolve(__dirname, `libs/${name}/src/index.ts`)])),
+    alias: Object.fromEntries(libs.map((name) => [`@genlab/${name}`, resolve(import.meta.dirname, `libs/${name}/src/index.ts`)])),
   },
   test: {
     environment: 'node',

@@ -1,0 +1,4 @@
+export * from './grpc-exception.filter';
+export * from './grpc-server';
+export * from './request-validation';
+export * from './status-mapping';

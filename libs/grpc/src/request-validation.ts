@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { invalidArgument } from '@genlab/errors';
+
+/** Validate a request at the edge; the error names every offending field. */
+export function parseRequest<T extends z.ZodType>(schema: T, request: unknown): z.infer<T> {
+  const parsed = schema.safeParse(request);
+  if (parsed.success) return parsed.data;
+  throw invalidArgument(describeIssues(parsed.error.issues));
+}
+
+export function describeIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): string {
+  return issues
+    .map((issue) => {
+      const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}
+
+/** Schema pieces shared by requests. */
+export const id = (what: string) => z.string().trim().min(1, `${what} is required`);
+export const pageSize = z.number().int().min(0).max(500).transform((n) => n || 50);
+export const offset = z.number().int().min(0);
