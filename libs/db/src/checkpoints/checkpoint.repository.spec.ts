@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { Database } from '../database';
+import { givenRunningRun } from '../testing/fixtures';
+import { PROVIDERS, useTestDatabase } from '../testing/test-database';
+
+const weights = (db: Database, runId?: string) =>
+  db.artifacts.put(Buffer.from('weights'), { kind: 'checkpoint', mediaType: 'application/octet-stream', runId });
+
+describe.each(PROVIDERS)('CheckpointRepository on %s', (provider) => {
+  const t = useTestDatabase(provider);
+
+  it('creates checkpoints, lists them in step order and finds the latest', async () => {
+    const { db } = t();
+    const run = await givenRunningRun(db);
+    const late = await db.checkpoints.create({ runId: run.id, step: 500, artifactId: (await weights(db, run.id)).id });
+    const early = await db.checkpoints.create({ runId: run.id, step: 100, artifactId: (await weights(db, run.id)).id });
+
+    expect(late).toMatchObject({ runId: run.id, step: 500 });
+    expect(late.createdAt).toBeInstanceOf(Date);
+    expect(await db.checkpoints.get(early.id)).toEqual(early);
+    expect(await db.checkpoints.listByRun(run.id)).toEqual([early, late]);
+    expect(await db.checkpoints.latest(run.id)).toEqual(late);
+  });
+
+  it('takes ownership of an unowned artifact', async () => {
+    const { db } = t();
+    const run = await givenRunningRun(db);
+    const artifact = await weights(db);
+    await db.checkpoints.create({ runId: run.id, step: 1, artifactId: artifact.id });
+    expect((await db.artifacts.get(artifact.id)).runId).toBe(run.id);
+  });
+
+  it('returns null as the latest checkpoint of a run without any', async () => {
+    const { db } = t();
+    const run = await givenRunningRun(db);
+    expect(await db.checkpoints.latest(run.id)).toBeNull();
+    expect(await db.checkpoints.listByRun(run.id)).toEqual([]);
+  });
+
+  it('refuses a second checkpoint at the same step with ALREADY_EXISTS', async () => {
+    const { db } = t();
+    const run = await givenRunningRun(db);
+    await db.checkpoints.create({ runId: run.id, step: 7, artifactId: (await weights(db, run.id)).id });
+    await expect(db.checkpoints.create({ runId: run.id, step: 7, artifactId: (await weights(db, run.id)).id })).rejects.toMatchObject({
+      code: 'ALREADY_EXISTS',
+    });
+  });
+
+  it("refuses another run's artifact", async () => {
+    const { db } = t();
+    const run = await givenRunningRun(db);
+    const other = await givenRunningRun(db);
+    await expect(db.checkpoints.create({ runId: run.id, step: 1, artifactId: (await weights(db, other.id)).id })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+  });
+
+  it('reports NOT_FOUND for unknown runs, artifacts and checkpoints', async () => {
+    const { db } = t();
+    const run = await givenRunningRun(db);
+    const id = randomUUID();
+    await expect(db.checkpoints.get(id)).rejects.toMatchObject({ code: 'NOT_FOUND', details: { what: 'checkpoint', id } });
+    await expect(db.checkpoints.listByRun(id)).rejects.toMatchObject({ code: 'NOT_FOUND', details: { what: 'run' } });
+    await expect(db.checkpoints.latest(id)).rejects.toMatchObject({ code: 'NOT_FOUND', details: { what: 'run' } });
+    await expect(db.checkpoints.create({ runId: id, step: 1, artifactId: (await weights(db)).id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      details: { what: 'run' },
+    });
+    await expect(db.checkpoints.create({ runId: run.id, step: 1, artifactId: id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      details: { what: 'artifact' },
+    });
+  });
+});

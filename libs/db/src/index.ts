@@ -1,0 +1,30 @@
+export { openDatabase, type Database, type OpenDatabaseOptions } from './database';
+export type { DatabaseProvider } from './migrations/database-target';
+export type { JsonObject, JsonPrimitive, JsonValue } from './json';
+export type { PageOptions } from './input-validation';
+
+export type { ArtifactStore } from './artifacts/artifact-store';
+export type { Artifact, ArtifactKind, ArtifactListOptions, PutArtifactOptions } from './artifacts/artifact.types';
+export type { DatasetRepository } from './datasets/dataset.repository';
+export { DATASET_KINDS, type Dataset, type DatasetKind, type NewDataset } from './datasets/dataset.types';
+export type { ExperimentRepository } from './experiments/experiment.repository';
+export type { Experiment, ExperimentSummary, NewExperiment } from './experiments/experiment.types';
+export type { RunRepository } from './runs/run.repository';
+export { RUN_STATUSES, type NewRun, type Run, type RunListOptions, type RunProgress, type RunStatus, type RunStatusChange } from './runs/run.types';
+export { isTerminal as isTerminalRunStatus } from './runs/run-status';
+export type { MetricRepository } from './metrics/metric.repository';
+export type { MetricPoint, MetricPointQuery, NewMetricPoint } from './metrics/metric.types';
+export type { CheckpointRepository } from './checkpoints/checkpoint.repository';
+export type { Checkpoint, NewCheckpoint } from './checkpoints/checkpoint.types';
+export type { EvaluationRepository } from './evaluations/evaluation.repository';
+export {
+  EVALUATION_STATUSES,
+  type Evaluation,
+  type EvaluationListOptions,
+  type EvaluationResult,
+  type EvaluationStatus,
+  type MetricEstimator,
+  type MetricUnit,
+  type NewEvaluation,
+  type NewEvaluationResult,
+} from './evaluations/evaluation.types';

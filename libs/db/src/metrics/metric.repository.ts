@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { Prisma, type MetricPoint as MetricPointRow } from '../generated/sqlite/client';
+import { countSchema, parseInput } from '../input-validation';
+import type { DbClient } from '../prisma-client.factory';
+import { requireRun } from '../references';
+import type { MetricPoint, MetricPointQuery, NewMetricPoint } from './metric.types';
+
+export interface MetricRepository {
+  /**
+   * Appends points to a run's curves. Idempotent on (runId, key, step): a point that is
+   * already stored is left as it is, so retried writes neither duplicate nor fail.
+   * Returns how many points were new. All-or-nothing.
+   */
+  appendPoints(runId: string, points: readonly NewMetricPoint[]): Promise<number>;
+  /** Points in step order (then key). */
+  listPoints(runId: string, query?: MetricPointQuery): Promise<MetricPoint[]>;
+  /** The point with the highest step of each key, ordered by key. */
+  latest(runId: string): Promise<MetricPoint[]>;
+}
+
+const pointsSchema = z.array(
+  z.object({
+    key: z.string().min(1).max(200),
+    step: countSchema.max(2 ** 31 - 1),
+    value: z.number(),
+    time: z.date().optional(),
+  }),
+);
+
+const querySchema = z.object({
+  key: z.string().min(1).optional(),
+  afterStep: z.int().optional(),
+  limit: z.int().min(1).max(100_000).default(10_000),
+});
+
+/** 5 bound parameters per row; stays far below SQLite's and PostgreSQL's limits. */
+const ROWS_PER_INSERT = 500;
+
+export function createMetricRepository(db: DbClient): MetricRepository {
+  return {
+    async appendPoints(runId, points) {
+      const rows = parseInput(pointsSchema, points, 'metric points');
+      await requireRun(db, runId);
+      if (rows.length === 0) return 0;
+      const now = new Date();
+      // Prisma's createMany has no skipDuplicates on SQLite; ON CONFLICT DO NOTHING is the
+      // same statement on both databases (and also absorbs duplicates within one batch).
+      const inserts = chunk(rows, ROWS_PER_INSERT).map((batch) => {
+        const values = batch.map((p) => Prisma.sql`(${runId}, ${p.key}, ${p.step}, ${p.value}, ${p.time ?? now})`);
+        return db.$executeRaw`
+          INSERT INTO "MetricPoint" ("runId", "key", "step", "value", "time")
+          VALUES ${Prisma.join(values)}
+          ON CONFLICT ("runId", "key", "step") DO NOTHING`;
+      });
+      const counts = await db.$transaction(inserts);
+      return counts.reduce((sum, count) => sum + count, 0);
+    },
+
+    async listPoints(runId, query = {}) {
+      const { key, afterStep, limit } = parseInput(querySchema, query, 'metric query');
+      const rows = await db.metricPoint.findMany({
+        where: { runId, key, step: afterStep === undefined ? undefined : { gt: afterStep } },
+        orderBy: [{ step: 'asc' }, { key: 'asc' }],
+        take: limit,
+      });
+      if (rows.length === 0) await requireRun(db, runId);
+      return rows.map(toMetricPoint);
+    },
+
+    async latest(runId) {
+      const maxima = await db.metricPoint.groupBy({ by: ['key'], where: { runId }, _max: { step: true } });
+      if (maxima.length === 0) {
+        await requireRun(db, runId);
+        return [];
+      }
+      const rows = await db.metricPoint.findMany({
+        where: { runId, OR: maxima.map((m) => ({ key: m.key, step: m._max.step ?? 0 })) },
+        orderBy: { key: 'asc' },
+      });
+      return rows.map(toMetricPoint);
+    },
+  };
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
+function toMetricPoint(row: MetricPointRow): MetricPoint {
+  return { runId: row.runId, key: row.key, step: row.step, value: row.value, time: row.time };
+}
