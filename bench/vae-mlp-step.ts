@@ -1,0 +1,101 @@
+/**
+ * ms per training step of the WORKLOADS.md `vae-mlp` workload (batch 128, Adam 1e-3) on the
+ * active backend: median of 50 steps after 5 warm-up steps, one fixed batch, each step
+ * waiting for its loss value.
+ *
+ *   node libs/models/scripts/run-ts.mjs bench/vae-mlp-step.ts [--steps 50] [--rounds 3] [--mnist <idx.gz>]
+ *
+ * The variants take turns for `--rounds` rounds (the machine is shared and noisy); each
+ * figure is the median of a variant's per-round medians.
+ * Variants: `tfjs-naive` is a plain tfjs VAE (tf.matMul, tf.train.adam): its gradients use
+ * transposed matmuls. `custom-grad` is the same with genlab's transpose-free `matMul`.
+ * `genlab` is `createModel('vae')` with defaults, which also skips the input gradient
+ * of the first layer and uses genlab's Adam.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { initCompute, tf } from '@genlab/compute';
+import { createModel } from '@genlab/models';
+import { matMul } from '../src/nn/mat-mul';
+
+const BATCH = 128;
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const STEPS = Number(arg('steps', '50'));
+const ROUNDS = Number(arg('rounds', '3'));
+const WARMUP = Number(arg('warmup', '5'));
+const MNIST = arg('mnist', resolve('/work/shared/data/mnist/t10k-images-idx3-ubyte.gz'));
+
+/** The first 128 MNIST test images, binarised at 0.5 (random bits if the file is absent). */
+function fixedBatch(): { x: tf.Tensor2D; source: string } {
+  if (!existsSync(MNIST)) return { x: tf.randomUniform([BATCH, 784], 0, 1, 'float32', 0).greater(0.5).toFloat() as tf.Tensor2D, source: 'random bits' };
+  const raw = gunzipSync(readFileSync(MNIST));
+  const pixels = new Float32Array(BATCH * 784);
+  for (let i = 0; i < pixels.length; i += 1) pixels[i] = raw[16 + i] / 255 > 0.5 ? 1 : 0;
+  return { x: tf.tensor2d(pixels, [BATCH, 784]), source: MNIST };
+}
+
+async function medianStepMs(step: () => tf.Scalar): Promise<number> {
+  const once = async () => {
+    const loss = step();
+    await loss.data();
+    loss.dispose();
+  };
+  for (let i = 0; i < WARMUP; i += 1) await once();
+  const times: number[] = [];
+  for (let i = 0; i < STEPS; i += 1) {
+    const t = performance.now();
+    await once();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** A textbook tfjs VAE step, parameterised by the matmul used in its dense layers. */
+function plainTfjsStep(x: tf.Tensor2D, mm: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D): () => tf.Scalar {
+  const dense = (i: number, o: number) => {
+    const b = 1 / Math.sqrt(i);
+    return [tf.variable(tf.randomUniform([i, o], -b, b, 'float32', i * o)), tf.variable(tf.randomUniform([o], -b, b, 'float32', o))] as const;
+  };
+  const [e1, e2, d1, d2] = [dense(784, 400), dense(400, 40), dense(20, 400), dense(400, 784)];
+  const layer = (h: tf.Tensor2D, [w, b]: readonly [tf.Variable, tf.Variable]) => mm(h, w as tf.Tensor2D).add(b) as tf.Tensor2D;
+  const optimizer = tf.train.adam(1e-3);
+  let seed = 0;
+  return () =>
+    optimizer.minimize(() => {
+      const h = layer(tf.relu(layer(x, e1)), e2);
+      const [mu, lv] = tf.split(h, 2, 1);
+      const z = mu.add(tf.randomNormal(mu.shape, 0, 1, 'float32', seed++).mul(tf.exp(lv.mul(0.5)))) as tf.Tensor2D;
+      const logits = layer(tf.relu(layer(z, d1)), d2);
+      const rec = tf.relu(logits).sub(logits.mul(x)).add(tf.log1p(tf.exp(tf.neg(tf.abs(logits))))).sum();
+      const kl = tf.exp(lv).add(mu.square()).sub(1).sub(lv).sum().mul(0.5);
+      return rec.add(kl).div(BATCH) as tf.Scalar;
+    }, true) as tf.Scalar;
+}
+
+async function main(): Promise<void> {
+  const compute = await initCompute();
+  const { x, source } = fixedBatch();
+  const model = createModel('vae', {}, { dataShape: [784], seed: 0 });
+  const variants: Record<string, () => tf.Scalar> = {
+    'tfjs-naive': plainTfjsStep(x, (a, b) => tf.matMul(a, b)),
+    'custom-grad': plainTfjsStep(x, matMul),
+    genlab: () => model.trainStep(x),
+  };
+  const rounds: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const [name, step] of Object.entries(variants)) rounds[name].push(await medianStepMs(step));
+  }
+  model.dispose();
+
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const msPerStep = Object.fromEntries(Object.entries(rounds).map(([name, xs]) => [name, Number(median(xs).toFixed(1))]));
+  console.log(JSON.stringify({ workload: 'vae-mlp', backend: compute.backend, detail: compute.detail, batch: BATCH, steps: STEPS, warmup: WARMUP, rounds, msPerStep, data: source }));
+  for (const [name, ms] of Object.entries(msPerStep)) console.log(`${name.padEnd(12)} ${ms.toFixed(1).padStart(7)} ms/step  (rounds: ${rounds[name].map((r) => r.toFixed(1)).join(', ')})`);
+}
+
+void main();
