@@ -1,0 +1,148 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { fromTimestamp, type evaluationV1 } from '@genlab/contracts';
+import { CheckpointsTable } from '@/components/checkpoints-table';
+import { EvaluationsTable } from '@/components/evaluations-table';
+import { LiveLossChart, LiveProgress, LiveStatus, LiveStatusReason, RunLive } from '@/components/run-live';
+import { SampleGrids } from '@/components/sample-grids';
+import { ServiceDown } from '@/components/service-down';
+import { Time } from '@/components/time';
+import { formatDuration, prettyJson, shortId } from '@/lib/format';
+import {
+  datasetNames,
+  getExperiment,
+  getRun,
+  listCheckpoints,
+  listEvaluations,
+  listSampleGrids,
+} from '@/lib/server/queries';
+import { renderOrExplain } from '@/lib/server/render-or-explain';
+import { runStatusName } from '@/lib/server/run-event-json';
+import { ServiceUnavailableError } from '@/lib/server/service-errors';
+
+export async function generateMetadata({ params }: PageProps<'/runs/[id]'>): Promise<Metadata> {
+  const { id } = await params;
+  return { title: `Run ${shortId(id)}` };
+}
+
+/** Evaluations live in another service: if it is down, say so in its section only. */
+async function evaluationsOrOutage(runId: string): Promise<evaluationV1.Evaluation[] | ServiceUnavailableError> {
+  try {
+    return await listEvaluations(runId);
+  } catch (error) {
+    if (error instanceof ServiceUnavailableError) return error;
+    throw error;
+  }
+}
+
+export default async function RunPage({ params }: PageProps<'/runs/[id]'>) {
+  const { id } = await params;
+  return renderOrExplain(async () => {
+    const run = await getRun(id);
+    if (!run) notFound();
+    const [experiment, checkpoints, sampleGrids, evaluations, datasets] = await Promise.all([
+      getExperiment(run.experimentId).catch(() => undefined),
+      listCheckpoints(id),
+      listSampleGrids(id),
+      evaluationsOrOutage(id),
+      datasetNames([run.datasetId]),
+    ]);
+    const created = fromTimestamp(run.createTime);
+    const started = fromTimestamp(run.startTime);
+    const finished = fromTimestamp(run.finishTime);
+    const checkpointSteps = new Map(checkpoints.map((c) => [c.id, c.step]));
+
+    return (
+      <RunLive
+        runId={run.id}
+        initial={{
+          status: runStatusName(run.status),
+          statusReason: run.statusReason,
+          error: run.error,
+          stepsDone: run.stepsDone,
+          totalSteps: run.totalSteps,
+        }}
+      >
+        <nav className="breadcrumbs" aria-label="Breadcrumbs">
+          <Link href="/">Experiments</Link>
+          <span aria-hidden>›</span>
+          <Link href={`/experiments/${encodeURIComponent(run.experimentId)}`}>
+            {experiment?.name || `Experiment ${shortId(run.experimentId)}`}
+          </Link>
+        </nav>
+        <header className="page-header">
+          <h1>
+            Run <code title={run.id}>{shortId(run.id)}</code>
+          </h1>
+          <LiveStatus />
+        </header>
+        <LiveStatusReason />
+
+        <dl className="facts">
+          <dt>Progress</dt>
+          <dd>
+            <LiveProgress />
+          </dd>
+          <dt>Family</dt>
+          <dd>{run.family}</dd>
+          <dt>Dataset</dt>
+          <dd>
+            {datasets.get(run.datasetId) ?? ''} <code className="muted">{run.datasetId}</code>
+          </dd>
+          <dt>Seed</dt>
+          <dd>{run.seed}</dd>
+          <dt>Backend</dt>
+          <dd>{run.backend || '—'}</dd>
+          <dt>Worker</dt>
+          <dd>{run.worker || '—'}</dd>
+          <dt>Created</dt>
+          <dd>
+            <Time date={created} />
+          </dd>
+          <dt>Started</dt>
+          <dd>
+            <Time date={started} />
+          </dd>
+          <dt>Finished</dt>
+          <dd>
+            <Time date={finished} /> {finished && <span className="muted">({formatDuration(started, finished)})</span>}
+          </dd>
+          <dt>Last heartbeat</dt>
+          <dd>
+            <Time date={fromTimestamp(run.heartbeatTime)} relative />
+          </dd>
+        </dl>
+
+        <section>
+          <h2>Loss curve</h2>
+          <LiveLossChart />
+        </section>
+
+        <section>
+          <h2>Samples</h2>
+          <SampleGrids artifacts={sampleGrids} />
+        </section>
+
+        <section>
+          <h2>Evaluations</h2>
+          {evaluations instanceof ServiceUnavailableError ? (
+            <ServiceDown error={evaluations} compact />
+          ) : (
+            <EvaluationsTable evaluations={evaluations} checkpointSteps={checkpointSteps} />
+          )}
+        </section>
+
+        <section>
+          <h2>Checkpoints</h2>
+          <CheckpointsTable checkpoints={checkpoints} />
+        </section>
+
+        <section>
+          <h2>Config</h2>
+          <pre className="config">{prettyJson(run.configJson)}</pre>
+        </section>
+      </RunLive>
+    );
+  });
+}

@@ -1,0 +1,53 @@
+import 'server-only';
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { reconnectLater, serviceAddress, type ServiceName } from './genlab-clients';
+
+/** A service did not answer: down, not started yet, or too slow. */
+export class ServiceUnavailableError extends Error {
+  override name = 'ServiceUnavailableError';
+  readonly address: string;
+
+  constructor(
+    readonly service: ServiceName,
+    readonly detail: string,
+  ) {
+    const address = serviceAddress(service);
+    super(`the ${service} service at ${address} could not be reached: ${detail}`);
+    this.address = address;
+  }
+}
+
+function isServiceError(error: unknown): error is ServiceError {
+  return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number';
+}
+
+export function grpcCode(error: unknown): status | undefined {
+  return isServiceError(error) ? error.code : undefined;
+}
+
+/** NOT_FOUND, or an id the service rejects outright: both mean "no such thing" to a reader. */
+export function isUnknownId(error: unknown): boolean {
+  const code = grpcCode(error);
+  return code === status.NOT_FOUND || code === status.INVALID_ARGUMENT;
+}
+
+export function isUnreachable(error: unknown): boolean {
+  const code = grpcCode(error);
+  return code === status.UNAVAILABLE || code === status.DEADLINE_EXCEEDED;
+}
+
+/** `error` as ServiceUnavailableError if it means the service could not be reached, else itself. */
+export function explainUnreachable(service: ServiceName, error: unknown): unknown {
+  if (!isUnreachable(error)) return error;
+  reconnectLater();
+  return new ServiceUnavailableError(service, (error as ServiceError).details || String(error));
+}
+
+/** Run a call against one service, turning "cannot reach it" into ServiceUnavailableError. */
+export async function callService<T>(service: ServiceName, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw explainUnreachable(service, error);
+  }
+}

@@ -1,0 +1,30 @@
+import { invalidArgument } from '@genlab/errors';
+import { assertDataShape } from './data-shape';
+
+/** What is known of a stored dataset before any of it is loaded (from its stats). */
+export interface DatasetSummary {
+  /** Shape of one example. */
+  readonly shape: readonly number[];
+  readonly trainCount: number;
+  /** Smallest and largest value over the data. */
+  readonly min: number;
+  readonly max: number;
+}
+
+/** INVALID_ARGUMENT unless the shape and value range are well formed (`trainCount` is the plan's to check). */
+export function assertDatasetSummary({ shape, min, max }: DatasetSummary): void {
+  assertDataShape(shape);
+  if (!Number.isFinite(min) || !Number.isFinite(max) || min > max) {
+    throw invalidArgument(`the dataset's value range [${min}, ${max}] is not a finite interval: it holds non-finite values`, { min, max });
+  }
+}
+
+/**
+ * A range bound for a message: three significant digits, or every digit when rounding would
+ * hide that it lies outside [lo, hi] (1.0004 must not read as 1).
+ */
+export function formatBound(value: number, lo: number, hi: number): string {
+  const short = Number(value.toPrecision(3));
+  const outside = value < lo || value > hi;
+  return outside && short >= lo && short <= hi ? String(value) : String(short);
+}

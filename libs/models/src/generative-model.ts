@@ -1,0 +1,91 @@
+import type { tf } from '@genlab/compute';
+import type { ModelFamily } from './model-family';
+
+/**
+ * What a model can do. Callers (evaluation, generation, UI) branch on these flags, never on
+ * the family; an optional method of `GenerativeModel` is present exactly when its flag is
+ * true.
+ */
+export interface ModelCapabilities {
+  readonly sample: boolean;
+  /** Exact log-likelihood: `logProb`. */
+  readonly logProb: boolean;
+  /** Evidence lower bound: `elbo`. */
+  readonly elbo: boolean;
+  /** Importance-weighted bound: `iwaeBound`. */
+  readonly iwae: boolean;
+  readonly encode: boolean;
+  readonly decode: boolean;
+  /** Sampling conditioned on a label (none yet). */
+  readonly conditional: boolean;
+}
+
+export interface EstimatorOptions {
+  /** Seed for the estimator's noise; without one the model draws from its own evaluation stream. */
+  readonly seed?: number;
+}
+
+export interface IwaeOptions extends EstimatorOptions {
+  /**
+   * Upper bound on the elements of the largest intermediate tensor (importance samples ×
+   * batch × data dims); `k` is processed in chunks that fit. Default 2^21.
+   */
+  readonly maxChunkElements?: number;
+}
+
+/**
+ * The contract every family implements. Tensors returned are owned by the caller (dispose
+ * them); tensors passed in are not disposed. Data tensors have shape `[n, ...dataShape]`
+ * (or `[n, product(dataShape)]`).
+ */
+export interface GenerativeModel<Config = unknown> {
+  readonly family: ModelFamily;
+  /** The validated config, defaults filled in; JSON-serialisable. */
+  readonly config: Config;
+  readonly capabilities: ModelCapabilities;
+  readonly dataShape: readonly number[];
+  /** Optimiser steps taken so far (restored by load). */
+  readonly stepCount: number;
+  /** Present when `encode` or `decode` is. */
+  readonly latentDim?: number;
+
+  /**
+   * `n` samples, shape `[n, ...dataShape]`; the same seed gives the same samples, in any
+   * process. A latent-variable family may return the decoder mean for prior draws of z rather
+   * than a noisy draw (the VAE does); its `sample` says which.
+   */
+  sample(n: number, seed: number): tf.Tensor;
+  /** One optimiser update on `batch`; returns the loss without reading it back. */
+  trainStep(batch: tf.Tensor): tf.Scalar;
+  /** Config, weights and optimiser state in one self-describing buffer (see `loadModel`). */
+  save(): Promise<Uint8Array>;
+  dispose(): void;
+
+  /** Per-example log-likelihood in nats, shape `[n]`. */
+  logProb?(x: tf.Tensor): tf.Tensor1D;
+  /** Per-example evidence lower bound in nats, shape `[n]`. */
+  elbo?(x: tf.Tensor, options?: EstimatorOptions): tf.Tensor1D;
+  /** Per-example importance-weighted lower bound on log p(x) with `k` samples, in nats, shape `[n]`. */
+  iwaeBound?(x: tf.Tensor, k: number, options?: IwaeOptions): tf.Tensor1D;
+  /** Latent code (the posterior mean for a VAE), shape `[n, latentDim]`. */
+  encode?(x: tf.Tensor): tf.Tensor2D;
+  /** Data-space mean for latent codes `z` of shape `[n, latentDim]`, shape `[n, ...dataShape]`. */
+  decode?(z: tf.Tensor): tf.Tensor;
+}
+
+type WithMethod<K extends keyof GenerativeModel> = GenerativeModel & Required<Pick<GenerativeModel, K>>;
+
+export const canComputeElbo = (m: GenerativeModel): m is WithMethod<'elbo'> => m.capabilities.elbo && typeof m.elbo === 'function';
+export const canComputeIwae = (m: GenerativeModel): m is WithMethod<'iwaeBound'> =>
+  m.capabilities.iwae && typeof m.iwaeBound === 'function';
+export const canComputeLogProb = (m: GenerativeModel): m is WithMethod<'logProb'> =>
+  m.capabilities.logProb && typeof m.logProb === 'function';
+export const canEncode = (m: GenerativeModel): m is WithMethod<'encode'> => m.capabilities.encode && typeof m.encode === 'function';
+export const canDecode = (m: GenerativeModel): m is WithMethod<'decode'> => m.capabilities.decode && typeof m.decode === 'function';
+
+export interface CreateModelOptions {
+  /** Shape of one example, e.g. `[28, 28, 1]` or `[784]`. */
+  readonly dataShape: readonly number[];
+  /** Run seed: initialisation and training noise derive from it. */
+  readonly seed: number;
+}

@@ -1,0 +1,34 @@
+export { MODEL_FAMILIES, isModelFamily, type ModelFamily } from './model-family';
+export {
+  canComputeElbo,
+  canComputeIwae,
+  canComputeLogProb,
+  canDecode,
+  canEncode,
+  type CreateModelOptions,
+  type EstimatorOptions,
+  type GenerativeModel,
+  type IwaeOptions,
+  type ModelCapabilities,
+} from './generative-model';
+export type { DensityKind, ModelFactory } from './model-factory';
+export {
+  createModel,
+  familyInfo,
+  listFamilies,
+  loadModel,
+  modelConfigJsonSchema,
+  parseConfig,
+  parseModelFamily,
+  prepareDataset,
+  assertDatasetFits,
+  trainingPlan,
+  type ModelConfig,
+  type ModelConfigInput,
+  type FamilyDescriptor,
+} from './model-registry';
+export type { ConfigIssue } from './config-validation';
+export type { DatasetSummary } from './dataset-summary';
+export { standardTrainingPlan, type TrainingPlan, type TrainingSchedule } from './training-plan';
+export { VAE_LIKELIHOODS, vaeConfigSchema, type VaeConfig, type VaeConfigInput, type VaeLikelihoodKind } from './vae/vae.config';
+export { MODEL_FORMAT_VERSION } from './serialization/model-bytes';

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { ring8, type TensorDataset } from '@genlab/data';
+import { ErrorCode } from '@genlab/errors';
+import { initCompute } from '@genlab/compute';
+import {
+  assertDatasetFits,
+  createModel,
+  familyInfo,
+  listFamilies,
+  modelConfigJsonSchema,
+  parseConfig,
+  prepareDataset,
+  trainingPlan,
+} from './model-registry';
+
+const invalidNaming = (...fields: string[]) =>
+  expect.objectContaining({
+    code: ErrorCode.InvalidArgument,
+    message: expect.stringMatching(new RegExp(fields.map((f) => f.replace(/[.[\]]/g, '\\$&')).join('.*'))),
+  });
+
+describe('parseConfig', () => {
+  it('fills in the vae-mlp defaults', () => {
+    expect(parseConfig('vae', {})).toEqual({
+      architecture: 'mlp',
+      latentDim: 20,
+      hiddenDims: [400],
+      likelihood: 'bernoulli',
+      beta: 1,
+      learningRate: 1e-3,
+      batchSize: 128,
+      epochs: 20,
+    });
+    expect(parseConfig('vae', '{"latentDim": 8, "maxSteps": 100}')).toMatchObject({ latentDim: 8, maxSteps: 100, hiddenDims: [400] });
+  });
+
+  it('names every offending field', () => {
+    expect(() => parseConfig('vae', { latentDim: 0 })).toThrow(invalidNaming('config.latentDim: must be a positive integer'));
+    expect(() => parseConfig('vae', { latentDim: 2.5 })).toThrow(invalidNaming('config.latentDim: must be a positive integer'));
+    expect(() => parseConfig('vae', { hiddenDims: [64, -1] })).toThrow(invalidNaming('config.hiddenDims[1]: must be a positive integer'));
+    expect(() => parseConfig('vae', { beta: -0.1 })).toThrow(invalidNaming('config.beta: must be a number ≥ 0'));
+    expect(() => parseConfig('vae', { architecture: 'conv' })).toThrow(invalidNaming("config.architecture: must be 'mlp'"));
+    expect(() => parseConfig('vae', { latentDims: 4 })).toThrow(invalidNaming('config.latentDims: is not a known field'));
+    expect(() => parseConfig('vae', [])).toThrow(invalidNaming('config: must be a JSON object'));
+    expect(() => parseConfig('vae', '{oops')).toThrow(invalidNaming('config: is not valid JSON'));
+    expect(() => parseConfig('vae', { likelihood: 'poisson' })).toThrow(invalidNaming("config.likelihood: must be 'bernoulli' or 'gaussian'"));
+
+    try {
+      parseConfig('vae', { latentDim: -1, learningRate: 0 });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as { details: unknown }).details).toEqual({
+        family: 'vae',
+        issues: [
+          { field: 'config.latentDim', message: 'must be a positive integer' },
+          { field: 'config.learningRate', message: 'must be a positive number' },
+        ],
+      });
+    }
+  });
+
+  it('rejects an unknown family, listing the known ones', () => {
+    expect(() => parseConfig('gan', {})).toThrow(invalidNaming("unknown model family 'gan'; known families: vae"));
+  });
+});
+
+describe('family metadata', () => {
+  it('exposes each config as JSON Schema with defaults, for forms', () => {
+    const schema = modelConfigJsonSchema('vae') as { type: string; properties: Record<string, { default?: unknown }>; required?: string[] };
+    expect(schema.type).toBe('object');
+    expect(schema.properties.latentDim.default).toBe(20);
+    expect(schema.properties.hiddenDims.default).toEqual([400]);
+    expect(schema.required ?? []).toEqual([]);
+  });
+
+  it('lists families with their capabilities', () => {
+    expect(listFamilies()).toEqual([
+      expect.objectContaining({
+        name: 'vae',
+        density: 'explicit-approximate',
+        capabilities: { sample: true, logProb: false, elbo: true, iwae: true, encode: true, decode: true, conditional: false },
+      }),
+    ]);
+    expect(familyInfo('vae')).toEqual(listFamilies()[0]);
+    expect(() => familyInfo('flow')).toThrow(invalidNaming("unknown model family 'flow'"));
+  });
+});
+
+describe('createModel', () => {
+  it('needs initCompute first, then validates its options', async () => {
+    expect(() => createModel('vae', {}, { dataShape: [4], seed: 1 })).toThrow(expect.objectContaining({ code: ErrorCode.FailedPrecondition }));
+    await initCompute({ logger: false });
+    expect(() => createModel('vae', {}, { dataShape: [0], seed: 1 })).toThrow(invalidNaming('dataShape'));
+    expect(() => createModel('vae', {}, { dataShape: [4], seed: -3 })).toThrow(invalidNaming('seed'));
+    expect(() => createModel('vae', { latentDim: 0 }, { dataShape: [4], seed: 1 })).toThrow(invalidNaming('config.latentDim'));
+    const model = createModel('vae', { latentDim: 3, hiddenDims: [5] }, { dataShape: [2, 2], seed: 1 });
+    expect(model.config).toMatchObject({ latentDim: 3, hiddenDims: [5], beta: 1 });
+    model.dispose();
+  });
+});
+
+describe('family data hooks', () => {
+  const grey: TensorDataset = { shape: [2, 2, 1], count: 2, x: new Float32Array([0, 0.5, 0.51, 1, 0.2, 0.9, 0.7, 0.3]) };
+  const mnist = { shape: [28, 28, 1], trainCount: 8000, min: 0, max: 1 };
+
+  it('prepareDataset: a bernoulli vae trains on x > 0.5, a gaussian one on the data unchanged', () => {
+    const binary = prepareDataset('vae', {}, grey);
+    expect(Array.from(binary.x)).toEqual([0, 0, 1, 1, 0, 1, 1, 0]);
+    expect(binary).toMatchObject({ shape: [2, 2, 1], count: 2 });
+    expect(Array.from(grey.x)).toEqual([0, 0.5, 0.51, 1, 0.2, 0.9, 0.7, 0.3].map(Math.fround)); // input untouched
+    const points = ring8.sample(10, 1);
+    expect(prepareDataset('vae', { likelihood: 'gaussian' }, points)).toBe(points);
+    expect(() => prepareDataset('vae', { likelihood: 'poisson' }, points)).toThrow(invalidNaming('config.likelihood'));
+  });
+
+  it('assertDatasetFits: a bernoulli vae refuses data outside [0, 1] and points to the gaussian likelihood', () => {
+    expect(() => assertDatasetFits('vae', {}, mnist)).not.toThrow();
+    const ring = { shape: [2], trainCount: 8000, min: -2.0412, max: 2.0467 };
+    expect(() => assertDatasetFits('vae', {}, ring)).toThrow(
+      invalidNaming("vae with likelihood 'bernoulli' needs data in [0, 1]; this dataset spans [-2.04, 2.05]: use likelihood 'gaussian'"),
+    );
+    expect(() => assertDatasetFits('vae', { likelihood: 'gaussian' }, ring)).not.toThrow();
+    // Rounding never hides the offending value.
+    expect(() => assertDatasetFits('vae', {}, { ...mnist, max: 1.0004 })).toThrow(invalidNaming('spans [0, 1.0004]'));
+    expect(() => assertDatasetFits('vae', {}, { ...mnist, max: 255 })).toThrow(invalidNaming('spans [0, 255]'));
+  });
+
+  it('assertDatasetFits: refuses a training split smaller than one batch, and malformed summaries', () => {
+    expect(() => assertDatasetFits('vae', { batchSize: 128 }, { ...mnist, trainCount: 64 })).toThrow(invalidNaming('64 examples', 'batchSize 128'));
+    expect(() => assertDatasetFits('vae', { batchSize: 64 }, { ...mnist, trainCount: 64 })).not.toThrow();
+    expect(() => assertDatasetFits('vae', {}, { ...mnist, shape: [] })).toThrow(invalidNaming('dataShape'));
+    expect(() => assertDatasetFits('vae', {}, { ...mnist, max: Number.NaN })).toThrow(invalidNaming('non-finite'));
+    expect(() => assertDatasetFits('gan', {}, mnist)).toThrow(invalidNaming("unknown model family 'gan'"));
+    expect(() => assertDatasetFits('vae', { latentDim: 0 }, mnist)).toThrow(invalidNaming('config.latentDim'));
+  });
+
+  it('trainingPlan: dispatches to the family with its config completed by defaults (MNIST-10k: 1240 steps)', () => {
+    expect(trainingPlan('vae', {}, 8000)).toEqual({ batchSize: 128, stepsPerEpoch: 62, totalSteps: 1240, logEvery: 4, checkpointEvery: 124 });
+    expect(trainingPlan('vae', '{"maxSteps": 200}', 8000)).toEqual({ batchSize: 128, stepsPerEpoch: 62, totalSteps: 200, logEvery: 1, checkpointEvery: 62 });
+    expect(() => trainingPlan('vae', {}, 10)).toThrow(invalidNaming('batchSize 128'));
+  });
+});

@@ -1,0 +1,138 @@
+import { assertSeed, requireCompute } from '@genlab/compute';
+import type { TensorDataset } from '@genlab/data';
+import { invalidArgument } from '@genlab/errors';
+import { z } from 'zod';
+import { parseWithSchema } from './config-validation';
+import { assertDataShape } from './data-shape';
+import { assertDatasetSummary, type DatasetSummary } from './dataset-summary';
+import type { CreateModelOptions, GenerativeModel, ModelCapabilities } from './generative-model';
+import type { DensityKind, ModelFactory } from './model-factory';
+import { MODEL_FAMILIES, isModelFamily, type ModelFamily } from './model-family';
+import { decodeModelBytes } from './serialization/model-bytes';
+import type { TrainingPlan } from './training-plan';
+import { vaeFactory } from './vae/vae.factory';
+
+/** Every family's factory; a new family must be added here (the type makes it exhaustive). */
+const MODEL_FACTORIES = {
+  vae: vaeFactory,
+} satisfies Record<ModelFamily, ModelFactory>;
+
+type Factories = typeof MODEL_FACTORIES;
+type SchemaOf<F extends ModelFamily> = Factories[F]['configSchema'];
+/** A family's validated config (defaults filled in). */
+export type ModelConfig<F extends ModelFamily> = z.output<SchemaOf<F>>;
+/** What callers may pass as a family's config (fields with defaults optional). */
+export type ModelConfigInput<F extends ModelFamily> = z.input<SchemaOf<F>>;
+
+/** The family name if known; INVALID_ARGUMENT listing the known families otherwise. */
+export function parseModelFamily(name: unknown): ModelFamily {
+  if (typeof name === 'string' && isModelFamily(name)) return name;
+  throw invalidArgument(`unknown model family '${String(name)}'; known families: ${MODEL_FAMILIES.join(', ')}`, {
+    family: name,
+    knownFamilies: [...MODEL_FAMILIES],
+  });
+}
+
+const factoryOf = <F extends ModelFamily>(family: F): ModelFactory<SchemaOf<F>> =>
+  MODEL_FACTORIES[parseModelFamily(family) as F] as ModelFactory<SchemaOf<F>>;
+
+/**
+ * Validates a family's config (an object or a JSON string), filling in defaults; throws
+ * INVALID_ARGUMENT naming each offending field ("config.latentDim: must be a positive integer").
+ */
+export function parseConfig<F extends ModelFamily>(family: F, json: unknown): ModelConfig<F>;
+export function parseConfig(family: string, json: unknown): ModelConfig<ModelFamily>;
+export function parseConfig(family: string, json: unknown): ModelConfig<ModelFamily> {
+  const known = parseModelFamily(family);
+  return parseWithSchema(factoryOf(known).configSchema, json, known);
+}
+
+/**
+ * A fresh model of `family`; the config is validated (and completed) first, so an untyped
+ * family name and JSON config are accepted too. Requires `initCompute()`.
+ */
+export function createModel<F extends ModelFamily>(family: F, config: ModelConfigInput<F>, options: CreateModelOptions): GenerativeModel<ModelConfig<F>>;
+export function createModel(family: string, config: unknown, options: CreateModelOptions): GenerativeModel;
+export function createModel(family: string, config: unknown, options: CreateModelOptions): GenerativeModel {
+  const known = parseModelFamily(family);
+  const factory = factoryOf(known);
+  const parsed = parseWithSchema(factory.configSchema, config, known);
+  assertDataShape(options.dataShape);
+  assertSeed(options.seed);
+  requireCompute();
+  return factory.create(parsed, { dataShape: [...options.dataShape], seed: options.seed });
+}
+
+/** Rebuilds any model from `save()` bytes: family, config, weights, optimiser and RNG state. */
+export async function loadModel(bytes: Uint8Array): Promise<GenerativeModel> {
+  const snapshot = decodeModelBytes(bytes);
+  const family = parseModelFamily(snapshot.family);
+  const factory = factoryOf(family);
+  const config = parseWithSchema(factory.configSchema, snapshot.config, family);
+  assertDataShape(snapshot.dataShape);
+  requireCompute();
+  return factory.restore({ ...snapshot, config });
+}
+
+/**
+ * What a `family` model with `config` trains and is evaluated on, from a dataset as stored
+ * (a VAE with a Bernoulli likelihood binarises it). Every service that feeds data to a model
+ * goes through here, so training and evaluation see the same data.
+ */
+export function prepareDataset(family: string, config: unknown, data: TensorDataset): TensorDataset {
+  const known = parseModelFamily(family);
+  const factory = factoryOf(known);
+  assertDataShape(data.shape);
+  return factory.prepareDataset(parseWithSchema(factory.configSchema, config, known), data);
+}
+
+/**
+ * Throws INVALID_ARGUMENT, naming the problem and what to change, unless a `family` model
+ * with `config` can train on the summarised dataset: the summary is well formed, the
+ * training split fills at least one batch, and the family's own rules hold. Call it before
+ * a run is queued.
+ */
+export function assertDatasetFits(family: string, config: unknown, dataset: DatasetSummary): void {
+  const known = parseModelFamily(family);
+  const factory = factoryOf(known);
+  const parsed = parseWithSchema(factory.configSchema, config, known);
+  assertDatasetSummary(dataset);
+  factory.trainingPlan(parsed, dataset.trainCount);
+  factory.assertDatasetFits(parsed, dataset);
+}
+
+/** Batch size, step counts and logging/checkpoint intervals of a run on `trainCount` examples. */
+export function trainingPlan(family: string, config: unknown, trainCount: number): TrainingPlan {
+  const known = parseModelFamily(family);
+  const factory = factoryOf(known);
+  return factory.trainingPlan(parseWithSchema(factory.configSchema, config, known), trainCount);
+}
+
+/** A family's config as JSON Schema (input side: fields with defaults are optional), for forms. */
+export const modelConfigJsonSchema = (family: ModelFamily): Record<string, unknown> =>
+  z.toJSONSchema(factoryOf(family).configSchema, { io: 'input' }) as Record<string, unknown>;
+
+export interface FamilyDescriptor {
+  readonly name: ModelFamily;
+  readonly description: string;
+  readonly density: DensityKind;
+  readonly capabilities: ModelCapabilities;
+  /** `modelConfigJsonSchema(name)` */
+  readonly configSchema: Record<string, unknown>;
+}
+
+/** One family's name, description, density kind, capabilities and config schema; INVALID_ARGUMENT if unknown. */
+export function familyInfo(family: string): FamilyDescriptor {
+  const name = parseModelFamily(family);
+  const factory = factoryOf(name);
+  return {
+    name,
+    description: factory.description,
+    density: factory.density,
+    capabilities: factory.capabilities,
+    configSchema: modelConfigJsonSchema(name),
+  };
+}
+
+/** Every family with what a client needs to offer it (name, capabilities, config form). */
+export const listFamilies = (): FamilyDescriptor[] => MODEL_FAMILIES.map(familyInfo);
