@@ -3,9 +3,9 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GrpcOptions, Transport } from '@nestjs/microservices';
 import type { Server } from '@grpc/grpc-js';
-import type { PackageDefinition } from '@grpc/proto-loader';
+import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { HealthImplementation } from 'grpc-health-check';
+import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { MAX_MESSAGE_BYTES } from '@genlab/client';
 import { GENLAB_SERVICES, GenlabServiceName, protoPath, protoRoot } from '@genlab/contracts';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
@@ -75,7 +75,8 @@ export async function startGrpcService(module: Type<unknown>, options: StartGrpc
       gracefulShutdown: true,
       onLoadPackageDefinition: (pkg: PackageDefinition, server: Pick<Server, 'addService'>) => {
         health.addToServer(server as Server);
-        new ReflectionService(pkg).addToServer(server);
+        // Reflection describes the service and the health service, as grpcurl and other generic clients expect.
+        new ReflectionService({ ...loadSync(healthProtoPath, PROTO_LOADER_OPTIONS), ...pkg }).addToServer(server);
       },
     },
   };

@@ -22,6 +22,15 @@ describe('model bytes', () => {
     expect(decodeModelBytes(shifted.subarray(1))).toEqual(snapshot);
   });
 
+  it('round-trip from a Node Buffer that is a view into larger memory (as fs reads return)', () => {
+    const bytes = encodeModelBytes(snapshot);
+    const pool = Buffer.alloc(bytes.length + 4096, 0xab);
+    pool.set(bytes, 1024);
+    const view = pool.subarray(1024, 1024 + bytes.length);
+    expect(view.byteOffset).toBe(1024);
+    expect(decodeModelBytes(view)).toEqual(snapshot);
+  });
+
   it('reject foreign, corrupted or truncated bytes with INVALID_ARGUMENT', () => {
     const bytes = encodeModelBytes(snapshot);
     const invalid = (message: RegExp) => expect.objectContaining({ code: ErrorCode.InvalidArgument, message: expect.stringMatching(message) });

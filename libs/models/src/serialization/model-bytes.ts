@@ -126,8 +126,9 @@ function readTensor(payload: Uint8Array, entry: TensorEntry): TensorRecord {
     entry.offset >= 0 &&
     entry.offset + entry.byteLength <= payload.length;
   if (!fits) throw corrupt(`tensor '${String(entry.name)}' has an inconsistent table entry`);
-  // slice() copies into a fresh, aligned buffer (the input may sit at any byte offset).
-  const raw = payload.slice(entry.offset, entry.offset + entry.byteLength).buffer;
+  // Copy into a fresh, aligned buffer: the input may sit at any byte offset, and may be a
+  // Node Buffer, whose slice() is a view of the whole (pooled) memory rather than a copy.
+  const raw = new Uint8Array(payload.subarray(entry.offset, entry.offset + entry.byteLength)).buffer;
   const data = entry.dtype === 'float32' ? new Float32Array(raw) : new Int32Array(raw);
   return { name: entry.name, dtype: entry.dtype, shape: entry.shape, data };
 }

@@ -1,0 +1,127 @@
+import { readFile, stat } from 'node:fs/promises';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { z } from 'zod';
+import type { GenlabConfig } from '@genlab/config';
+import type { Database, Dataset } from '@genlab/db';
+import {
+  datasetStats,
+  encodeDataset,
+  exampleSize,
+  grid25,
+  readIdxImageDataset,
+  ring8,
+  type SyntheticMixtureDataset,
+  type TensorDataset,
+} from '@genlab/data';
+import { invalidArgument } from '@genlab/errors';
+import { DATABASE, GENLAB_CONFIG, loadDatasetSplit, renderExamplesPng } from '@genlab/service-core';
+import { resolveImportPath } from './import-paths';
+
+const SYNTHETIC: Record<string, SyntheticMixtureDataset> = { ring8, grid25 };
+
+/** Largest IDX file accepted, compressed or not (the decompressed cap is the same). */
+export const MAX_IDX_BYTES = 512 * 1024 * 1024;
+
+export const datasetName = z.string().trim().min(1, 'name is required').max(200, 'name is longer than 200 characters');
+export const testCountField = z.number().int().min(0, 'test_count must be ≥ 0');
+
+export interface PreviewResult {
+  shape: number[];
+  count: number;
+  values: Buffer;
+  labels: number[];
+  png?: Buffer;
+}
+
+@Injectable()
+export class DatasetsService {
+  private readonly logger = new Logger(DatasetsService.name);
+
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(GENLAB_CONFIG) private readonly config: GenlabConfig,
+  ) {}
+
+  async importIdxFromPaths(name: string, imagesPath: string, labelsPath: string, testCount: number): Promise<Dataset> {
+    const images = await resolveImportPath(this.config.importRoot, imagesPath, 'images_path');
+    const labels = labelsPath ? await resolveImportPath(this.config.importRoot, labelsPath, 'labels_path') : undefined;
+    const [imageBytes, labelBytes] = await Promise.all([readCapped(images, 'images'), labels ? readCapped(labels, 'labels') : undefined]);
+    return this.importIdx(name, imageBytes, labelBytes, testCount);
+  }
+
+  /** Parse and validate everything first; only a fully valid dataset is written. */
+  async importIdx(name: string, images: Uint8Array, labels: Uint8Array | undefined, testCount: number): Promise<Dataset> {
+    const dataset = readIdxImageDataset(images, labels, { maxBytes: MAX_IDX_BYTES });
+    return this.store(name, 'idx', dataset, testCount);
+  }
+
+  async createSynthetic(name: string, generator: string, numExamples: number, seed: number, testCount: number): Promise<Dataset> {
+    const source = SYNTHETIC[generator];
+    if (!source) throw invalidArgument(`generator: unknown '${generator}'; known generators: ${Object.keys(SYNTHETIC).join(', ')}`);
+    if (!Number.isInteger(numExamples) || numExamples < 0 || numExamples > 1_000_000) {
+      throw invalidArgument('num_examples: must be between 1 and 1,000,000 (0 means 10,000)');
+    }
+    return this.store(name, 'synthetic', source.sample(numExamples || 10_000, seed), testCount);
+  }
+
+  get(id: string): Promise<Dataset> {
+    return this.db.datasets.get(id);
+  }
+
+  async list(limit: number, offset: number): Promise<{ items: Dataset[]; total: number }> {
+    const [items, total] = await Promise.all([this.db.datasets.list({ limit, offset }), this.db.datasets.count()]);
+    return { items, total };
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.datasets.delete(id);
+  }
+
+  async preview(id: string, count: number, split: 'train' | 'test', includePng: boolean): Promise<PreviewResult> {
+    const record = await this.db.datasets.get(id);
+    const data = await loadDatasetSplit(this.db, record, split);
+    const n = Math.min(count, data.count);
+    const size = exampleSize(data.shape);
+    const values = data.x.subarray(0, n * size);
+    return {
+      shape: [...data.shape],
+      count: n,
+      values: Buffer.from(values.buffer, values.byteOffset, values.byteLength),
+      labels: data.labels ? Array.from(data.labels.subarray(0, n)) : [],
+      png: includePng ? renderExamplesPng(values, n, data.shape) : undefined,
+    };
+  }
+
+  private async store(name: string, kind: 'idx' | 'synthetic', dataset: TensorDataset, requestedTestCount: number): Promise<Dataset> {
+    const testCount = requestedTestCount || Math.round(dataset.count * 0.2);
+    if (testCount >= dataset.count) {
+      throw invalidArgument(`test_count: ${testCount} leaves no training examples (the dataset has ${dataset.count})`);
+    }
+    const stats = datasetStats(dataset);
+    const artifact = await this.db.artifacts.put(encodeDataset(dataset), { kind: 'dataset', mediaType: 'application/x-genlab-dataset' });
+    try {
+      const record = await this.db.datasets.create({
+        name,
+        kind,
+        shape: [...dataset.shape],
+        numExamples: dataset.count,
+        numClasses: dataset.numClasses ?? null,
+        hasLabels: Boolean(dataset.labels),
+        trainCount: dataset.count - testCount,
+        testCount,
+        artifactId: artifact.id,
+        stats: { mean: stats.mean, std: stats.std, min: stats.min, max: stats.max, classCounts: stats.classCounts ?? [] },
+      });
+      this.logger.log(`dataset ${record.id} '${name}': ${dataset.count} × [${dataset.shape.join(', ')}]`);
+      return record;
+    } catch (error) {
+      await this.db.artifacts.delete(artifact.id).catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+async function readCapped(path: string, role: string): Promise<Buffer> {
+  if ((await stat(path)).size > MAX_IDX_BYTES) throw invalidArgument(`${role}: file is larger than ${MAX_IDX_BYTES} bytes`);
+  return readFile(path);
+}

@@ -1,0 +1,30 @@
+import { realpath, stat } from 'node:fs/promises';
+import { isAbsolute, resolve, sep } from 'node:path';
+import { invalidArgument, notFound } from '@genlab/errors';
+
+/**
+ * Resolve a client-supplied path against the import root, following symlinks, and refuse
+ * anything that ends up outside it. The root check uses a trailing separator so that
+ * `/data/root-evil` is not accepted as inside `/data/root`.
+ */
+export async function resolveImportPath(importRoot: string, requested: string, role: string): Promise<string> {
+  if (!requested || requested.includes('\0')) throw invalidArgument(`${role}: a path relative to the import root is required`);
+  if (isAbsolute(requested)) throw invalidArgument(`${role}: absolute paths are not accepted; give a path relative to the import root`);
+  let root: string;
+  try {
+    root = await realpath(importRoot);
+  } catch {
+    throw invalidArgument(`${role}: the server has no import root (set GENLAB_IMPORT_ROOT)`);
+  }
+  let target: string;
+  try {
+    target = await realpath(resolve(root, requested));
+  } catch {
+    throw notFound(`${role} file`, requested);
+  }
+  if (target !== root && !target.startsWith(root.endsWith(sep) ? root : root + sep)) {
+    throw invalidArgument(`${role}: '${requested}' is outside the import root`);
+  }
+  if (!(await stat(target)).isFile()) throw invalidArgument(`${role}: '${requested}' is not a file`);
+  return target;
+}

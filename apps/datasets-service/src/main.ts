@@ -1,0 +1,4 @@
+import { bootstrapService } from '@genlab/service-core';
+import { DatasetsModule } from './datasets/datasets.module';
+
+void bootstrapService('datasets', DatasetsModule);

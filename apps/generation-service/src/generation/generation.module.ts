@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { GenerationController } from './generation.controller';
+import { GenerationService } from './generation.service';
+import { ModelCache } from './model-cache.service';
+
+@Module({ controllers: [GenerationController], providers: [GenerationService, ModelCache] })
+export class GenerationModule {}

@@ -1,0 +1,209 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { deriveSeed, tf } from '@genlab/compute';
+import type { GenlabConfig } from '@genlab/config';
+import type { Database } from '@genlab/db';
+import { exampleSize, gatherBatch } from '@genlab/data';
+import { DomainError, ErrorCode, failedPrecondition, invalidArgument } from '@genlab/errors';
+import { canDecode, canEncode, prepareDataset, type GenerativeModel } from '@genlab/models';
+import { DATABASE, GENLAB_CONFIG, loadDatasetSplit, renderExamplesPng, resolveCheckpoint } from '@genlab/service-core';
+import { ModelCache } from './model-cache.service';
+
+/** Samples are drawn in fixed internal batches, each with its own derived seed, so the
+ * result depends only on (checkpoint, seed, count, options), never on the chunk size. */
+const DRAW_BATCH = 256;
+const MAX_CHUNK_BYTES = 1024 * 1024;
+
+export interface SampleChunkData {
+  offset: number;
+  count: number;
+  shape: number[];
+  values: Buffer;
+  png: Buffer;
+}
+
+export interface SampleInput {
+  runId: string;
+  checkpointId: string;
+  count: number;
+  seed: number;
+  temperature: number;
+  chunkSize: number;
+  includePng: boolean;
+}
+
+@Injectable()
+export class GenerationService {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(GENLAB_CONFIG) private readonly config: GenlabConfig,
+    private readonly models: ModelCache,
+  ) {}
+
+  /** Validate and load before the first chunk, so errors arrive as the call's status. */
+  async sample(input: SampleInput): Promise<AsyncGenerator<SampleChunkData>> {
+    this.checkCount(input.count);
+    const lease = await this.lease(input.runId, input.checkpointId);
+    const { model } = lease;
+    if (input.temperature !== 1 && !canDecode(model)) {
+      lease.release();
+      throw failedPrecondition(`temperature is supported for models with a decoder; ${model.family} has none (use temperature 0 or 1)`);
+    }
+    const shape = [...model.dataShape];
+    const perChunk = input.chunkSize || Math.max(1, Math.floor(MAX_CHUNK_BYTES / (4 * exampleSize(shape))));
+    return chunked(this.draw(model, input.count, input.seed, input.temperature), perChunk, shape, input.includePng, lease.release);
+  }
+
+  async renderGrid(runId: string, checkpointId: string, count: number, seed: number, columns: number) {
+    if (count > 1024) throw invalidArgument(`count: at most 1024 for a grid, got ${count}`);
+    const run = await this.db.runs.get(runId);
+    const checkpoint = await resolveCheckpoint(this.db, run, checkpointId);
+    const lease = await this.models.acquire(checkpoint);
+    try {
+      const values = await concat(this.draw(lease.model, count, seed, 1), count * exampleSize(lease.model.dataShape));
+      const png = renderExamplesPng(values, count, lease.model.dataShape, columns || undefined);
+      const artifact = await this.db.artifacts.put(png, {
+        kind: 'sample-grid',
+        mediaType: 'image/png',
+        runId,
+        meta: { step: checkpoint.step, checkpointId: checkpoint.id, seed, count },
+      });
+      return { artifactId: artifact.id, checkpointId: checkpoint.id, step: checkpoint.step, png };
+    } finally {
+      lease.release();
+    }
+  }
+
+  async interpolate(runId: string, checkpointId: string, seedA: number, seedB: number, steps: number, spherical: boolean) {
+    if (steps < 2 || steps > 256) throw invalidArgument(`steps: between 2 and 256, got ${steps}`);
+    const lease = await this.lease(runId, checkpointId);
+    const { model } = lease;
+    try {
+      if (!canDecode(model) || !model.latentDim) {
+        throw failedPrecondition(`${model.family} models have no latent space to interpolate in; use Sample instead`);
+      }
+      const latentDim = model.latentDim;
+      const decoded = tf.tidy(() => {
+        const a = tf.randomNormal([latentDim], 0, 1, 'float32', seedA) as tf.Tensor1D;
+        const b = tf.randomNormal([latentDim], 0, 1, 'float32', seedB) as tf.Tensor1D;
+        const t = tf.linspace(0, 1, steps).reshape([steps, 1]) as tf.Tensor2D;
+        const z = spherical ? slerp(a, b, t) : a.expandDims(0).mul(tf.sub(1, t)).add(b.expandDims(0).mul(t));
+        return model.decode(z);
+      });
+      return await toChunk(decoded, 0, [...model.dataShape], false);
+    } finally {
+      lease.release();
+    }
+  }
+
+  async reconstruct(runId: string, checkpointId: string, indices: number[]) {
+    if (indices.length === 0 || indices.length > 1024) throw invalidArgument('dataset_indices: give between 1 and 1024 indices');
+    const run = await this.db.runs.get(runId);
+    const lease = await this.lease(runId, checkpointId);
+    const { model } = lease;
+    try {
+      if (!canEncode(model) || !canDecode(model)) {
+        throw failedPrecondition(`${model.family} models have no encoder, so they cannot reconstruct; use Sample instead`);
+      }
+      const dataset = await this.db.datasets.get(run.datasetId);
+      const all = prepareDataset(run.family, run.config, await loadDatasetSplit(this.db, dataset, 'all'));
+      const bad = indices.find((i) => i < 0 || i >= all.count);
+      if (bad !== undefined) throw invalidArgument(`dataset_indices: ${bad} is outside [0, ${all.count})`);
+      const batch = gatherBatch(all, indices);
+      const decoded = tf.tidy(() => model.decode(model.encode(tf.tensor(batch.x, [indices.length, ...all.shape]))));
+      return await toChunk(decoded, 0, [...model.dataShape], false);
+    } finally {
+      lease.release();
+    }
+  }
+
+  private async lease(runId: string, checkpointId: string) {
+    const run = await this.db.runs.get(runId);
+    return this.models.acquire(await resolveCheckpoint(this.db, run, checkpointId));
+  }
+
+  private checkCount(count: number): void {
+    if (count <= 0) throw invalidArgument('count: must be at least 1');
+    if (count > this.config.maxSampleCount) {
+      throw new DomainError(ErrorCode.InvalidArgument, `count: at most ${this.config.maxSampleCount} per request (GENLAB_MAX_SAMPLE_COUNT); ask in several requests with different seeds`);
+    }
+  }
+
+  private async *draw(model: GenerativeModel, count: number, seed: number, temperature: number): AsyncGenerator<Float32Array> {
+    for (let offset = 0, batch = 0; offset < count; offset += DRAW_BATCH, batch++) {
+      const n = Math.min(DRAW_BATCH, count - offset);
+      const batchSeed = deriveSeed(seed, batch);
+      const samples =
+        temperature === 1 || !canDecode(model) || !model.latentDim
+          ? model.sample(n, batchSeed)
+          : tf.tidy(() => model.decode(tf.randomNormal([n, model.latentDim as number], 0, temperature, 'float32', batchSeed)));
+      const values = (await samples.data()) as Float32Array;
+      samples.dispose();
+      yield values;
+    }
+  }
+}
+
+function slerp(a: tf.Tensor1D, b: tf.Tensor1D, t: tf.Tensor2D): tf.Tensor2D {
+  const omega = tf.acos(tf.clipByValue(tf.sum(a.mul(b)).div(tf.norm(a).mul(tf.norm(b))), -1, 1));
+  const sinOmega = tf.sin(omega);
+  if ((sinOmega.dataSync()[0] as number) < 1e-6) return a.expandDims(0).mul(tf.sub(1, t)).add(b.expandDims(0).mul(t));
+  const wa = tf.sin(tf.sub(1, t).mul(omega)).div(sinOmega);
+  const wb = tf.sin(t.mul(omega)).div(sinOmega);
+  return a.expandDims(0).mul(wa).add(b.expandDims(0).mul(wb));
+}
+
+async function toChunk(tensor: tf.Tensor, offset: number, shape: number[], includePng: boolean): Promise<SampleChunkData> {
+  const values = (await tensor.data()) as Float32Array;
+  const count = tensor.shape[0] as number;
+  tensor.dispose();
+  return chunkFrom(values, offset, count, shape, includePng);
+}
+
+function chunkFrom(values: Float32Array, offset: number, count: number, shape: number[], includePng: boolean): SampleChunkData {
+  return {
+    offset,
+    count,
+    shape,
+    values: Buffer.from(values.buffer, values.byteOffset, values.byteLength),
+    png: includePng ? renderExamplesPng(values, count, shape) : Buffer.alloc(0),
+  };
+}
+
+async function concat(batches: AsyncGenerator<Float32Array>, length: number): Promise<Float32Array> {
+  const out = new Float32Array(length);
+  let at = 0;
+  for await (const values of batches) {
+    out.set(values, at);
+    at += values.length;
+  }
+  return out;
+}
+
+/** Re-cut drawn batches into response chunks of `perChunk` examples; release the model at the end. */
+async function* chunked(
+  batches: AsyncGenerator<Float32Array>,
+  perChunk: number,
+  shape: number[],
+  includePng: boolean,
+  release: () => void,
+): AsyncGenerator<SampleChunkData> {
+  const size = exampleSize(shape);
+  let pending = new Float32Array(0);
+  let offset = 0;
+  try {
+    for await (const values of batches) {
+      const merged = new Float32Array(pending.length + values.length);
+      merged.set(pending);
+      merged.set(values, pending.length);
+      pending = merged;
+      while (pending.length >= perChunk * size) {
+        yield chunkFrom(pending.slice(0, perChunk * size), offset, perChunk, shape, includePng);
+        pending = pending.slice(perChunk * size);
+        offset += perChunk;
+      }
+    }
+    if (pending.length > 0) yield chunkFrom(pending, offset, pending.length / size, shape, includePng);
+  } finally {
+    release();
+  }
+}

@@ -1,0 +1,4 @@
+import { bootstrapService } from '@genlab/service-core';
+import { TrainingModule } from './training.module';
+
+void bootstrapService('training', TrainingModule, { compute: true });

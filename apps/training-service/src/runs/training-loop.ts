@@ -1,0 +1,88 @@
+import { tf } from '@genlab/compute';
+import { createEpochShuffler, gatherBatch, type TensorDataset } from '@genlab/data';
+import type { GenerativeModel } from '@genlab/models';
+
+export interface MetricSample {
+  key: string;
+  step: number;
+  value: number;
+}
+
+export interface TrainingLoopOptions {
+  model: GenerativeModel;
+  /** Training examples, already prepared for the model (e.g. binarised). */
+  data: TensorDataset;
+  batchSize: number;
+  totalSteps: number;
+  seed: number;
+  /** Read the loss back every this many steps (each read waits for the device). */
+  logEvery: number;
+  /** Save a checkpoint every this many steps, and at the end. */
+  checkpointEvery: number;
+  onMetrics(points: MetricSample[]): Promise<void>;
+  onProgress(progress: { stepsDone: number; epoch: number; stepsPerSecond: number }): Promise<void>;
+  onCheckpoint(step: number): Promise<void>;
+  shouldStop(): boolean;
+}
+
+export type TrainingOutcome = { kind: 'completed'; steps: number } | { kind: 'stopped'; steps: number } | { kind: 'non-finite'; step: number; value: number };
+
+/**
+ * Minibatch training: seeded epoch shuffles, incomplete last batches dropped (as the
+ * reference workloads do), the loss read back only at logging steps, and the event loop
+ * given a turn between steps so the service keeps answering calls.
+ */
+export async function runTrainingLoop(options: TrainingLoopOptions): Promise<TrainingOutcome> {
+  const { model, data, batchSize, totalSteps } = options;
+  const shuffler = createEpochShuffler({ count: data.count, batchSize, seed: options.seed, dropLast: true });
+  const batchShape = [batchSize, ...data.shape];
+  let step = model.stepCount;
+  let lastCheckpoint = step;
+  let windowStart = performance.now();
+  let windowSteps = 0;
+
+  for (let epoch = Math.floor(step / shuffler.batchesPerEpoch); step < totalSteps; epoch++) {
+    let skip = step % shuffler.batchesPerEpoch;
+    for (const indices of shuffler.batches(epoch)) {
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
+      if (step >= totalSteps) break;
+      if (options.shouldStop()) {
+        if (step > lastCheckpoint) await options.onCheckpoint(step);
+        return { kind: 'stopped', steps: step };
+      }
+      const batch = gatherBatch(data, indices);
+      const x = tf.tensor(batch.x, batchShape);
+      const loss = model.trainStep(x);
+      x.dispose();
+      step++;
+      windowSteps++;
+
+      if (step % options.logEvery === 0 || step === totalSteps) {
+        const value = (await loss.data())[0] as number;
+        loss.dispose();
+        if (!Number.isFinite(value)) return { kind: 'non-finite', step, value };
+        const now = performance.now();
+        await options.onMetrics([{ key: 'train/loss', step, value }]);
+        await options.onProgress({ stepsDone: step, epoch, stepsPerSecond: (windowSteps * 1000) / Math.max(1, now - windowStart) });
+        windowStart = now;
+        windowSteps = 0;
+      } else {
+        loss.dispose();
+      }
+      if (step % options.checkpointEvery === 0 || step === totalSteps) {
+        await options.onCheckpoint(step);
+        lastCheckpoint = step;
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  return { kind: 'completed', steps: step };
+}
+
+/** Steps for `epochs` passes over `count` examples with full batches only. */
+export function stepsFor(count: number, batchSize: number, epochs: number): number {
+  return Math.floor(count / batchSize) * epochs;
+}

@@ -1,0 +1,5 @@
+export * from './bootstrap';
+export * from './checkpoint-loader';
+export * from './core.module';
+export * from './dataset-loader';
+export * from './tokens';
