@@ -38,7 +38,7 @@ export async function seedDemo({ host, ports }) {
     name: DEMO_EXPERIMENT,
     description: 'A small VAE on ring8 (8 Gaussians on a circle), seeded by npm start.',
   });
-  const config = { likelihood: 'gaussian', latentDim: 2, hiddenDims: [64, 64], batchSize: 128, epochs: 50 };
+  const config = { likelihood: 'gaussian', latentDim: 2, hiddenDims: [64, 64], batchSize: 128, epochs: 150 };
   const run = await call(clients.training, 'startRun', {
     experimentId: experiment.id,
     datasetId: dataset.id,

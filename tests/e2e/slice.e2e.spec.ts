@@ -46,7 +46,7 @@ function artifactFiles(): string[] {
 }
 
 describe('the slice: data → train → evaluate → generate → dashboard', () => {
-  const state: { mnist?: datasetsV1.Dataset; experiment?: trainingV1.Experiment; run?: trainingV1.Run } = {};
+  const state: { mnist?: datasetsV1.Dataset; ring?: datasetsV1.Dataset; experiment?: trainingV1.Experiment; run?: trainingV1.Run } = {};
 
   it('serves health and reflection on every service', async () => {
     const expected = {
@@ -122,6 +122,7 @@ describe('the slice: data → train → evaluate → generate → dashboard', ()
     expect(ring.numClasses).toBe(8);
     expect(ring.stats?.max).toBeLessThan(2.2);
     expect(ring.stats?.min).toBeGreaterThan(-2.2);
+    state.ring = ring;
     await expectStatus(call(datasets, datasets.createSynthetic, { name: 'x', generator: 'moons', numExamples: 10, seed: 1, testCount: 0 }), status.INVALID_ARGUMENT, /ring8/);
   });
 
@@ -261,5 +262,29 @@ describe('the slice: data → train → evaluate → generate → dashboard', ()
     expect(table).toMatch(/bits\/dim/);
     await page.screenshot({ path: join(SCREENSHOTS, 'run-completed.png'), fullPage: true });
     await page.close();
+  });
+
+  it('stops a running run: CANCELLED with its reason, and a finished run cannot be stopped again', async () => {
+    const { training } = stack.clients;
+    const run = await call(training, training.startRun, {
+      experimentId: state.experiment!.id,
+      datasetId: state.ring!.id,
+      family: 'vae',
+      configJson: JSON.stringify({ likelihood: 'gaussian', latentDim: 2, hiddenDims: [32], epochs: 1000 }),
+      seed: 3,
+    });
+    const ended = collect(training.streamRunEvents({ runId: run.id, includeHistory: false }));
+    await expect
+      .poll(async () => (await call(training, training.getRun, { id: run.id })).stepsDone, { timeout: 60_000, interval: 200 })
+      .toBeGreaterThan(0);
+    await call(training, training.stopRun, { id: run.id });
+    const events = await ended;
+    const final = events.at(-1)!.status!;
+    expect(final.status).toBe(trainingV1.RunStatus.RUN_STATUS_CANCELLED);
+    expect(final.statusReason).toBe('STOPPED_BY_USER');
+    expect(final.stepsDone).toBeLessThan(final.totalSteps);
+    const checkpoints = await call(training, training.listCheckpoints, { runId: run.id });
+    expect(checkpoints.checkpoints.length).toBeGreaterThan(0); // what it had learned is kept
+    await expectStatus(call(training, training.stopRun, { id: run.id }), status.FAILED_PRECONDITION, /already ended/);
   });
 });

@@ -16,15 +16,19 @@ export async function resolveImportPath(importRoot: string, requested: string, r
   } catch {
     throw invalidArgument(`${role}: the server has no import root (set GENLAB_IMPORT_ROOT)`);
   }
+  // Lexically first, so nothing outside the root is even looked up; then after symlinks.
+  if (!isInside(root, resolve(root, requested))) throw invalidArgument(`${role}: '${requested}' is outside the import root`);
   let target: string;
   try {
     target = await realpath(resolve(root, requested));
   } catch {
     throw notFound(`${role} file`, requested);
   }
-  if (target !== root && !target.startsWith(root.endsWith(sep) ? root : root + sep)) {
-    throw invalidArgument(`${role}: '${requested}' is outside the import root`);
-  }
+  if (!isInside(root, target)) throw invalidArgument(`${role}: '${requested}' is outside the import root`);
   if (!(await stat(target)).isFile()) throw invalidArgument(`${role}: '${requested}' is not a file`);
   return target;
+}
+
+function isInside(root: string, path: string): boolean {
+  return path.startsWith(root.endsWith(sep) ? root : root + sep);
 }

@@ -2,7 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { z } from 'zod';
 import { toTimestamp, trainingV1 } from '@genlab/contracts';
-import type { Database, Experiment, ExperimentSummary } from '@genlab/db';
+import type { Database, ExperimentSummary } from '@genlab/db';
 import { id, offset, pageSize, parseRequest } from '@genlab/grpc';
 import { DATABASE } from '@genlab/service-core';
 
