@@ -23,6 +23,8 @@ export interface ModelCapabilities {
 export interface EstimatorOptions {
   /** Seed for the estimator's noise; without one the model draws from its own evaluation stream. */
   readonly seed?: number;
+  /** The examples' classes (int32, `[n]`): conditional models then estimate log p(x | y). */
+  readonly labels?: tf.Tensor1D;
 }
 
 export interface IwaeOptions extends EstimatorOptions {
@@ -54,15 +56,18 @@ export interface GenerativeModel<Config = unknown> {
    * process. A latent-variable family may return the decoder mean for prior draws of z rather
    * than a noisy draw (the VAE does); its `sample` says which.
    */
-  sample(n: number, seed: number): tf.Tensor;
-  /** One optimiser update on `batch`; returns the loss without reading it back. */
-  trainStep(batch: tf.Tensor): tf.Scalar;
+  sample(n: number, seed: number, options?: SampleOptions): tf.Tensor;
+  /**
+   * One optimiser update on `batch`; returns the loss without reading it back. Conditional
+   * models (`capabilities.conditional`) need the batch's `labels` (int32, shape `[n]`).
+   */
+  trainStep(batch: tf.Tensor, labels?: tf.Tensor1D): tf.Scalar;
   /** Config, weights and optimiser state in one self-describing buffer (see `loadModel`). */
   save(): Promise<Uint8Array>;
   dispose(): void;
 
-  /** Per-example log-likelihood in nats, shape `[n]`. */
-  logProb?(x: tf.Tensor): tf.Tensor1D;
+  /** Per-example log-likelihood in nats, shape `[n]` (log p(x | y) given `options.labels` for conditional models). */
+  logProb?(x: tf.Tensor, options?: EstimatorOptions): tf.Tensor1D;
   /** Per-example evidence lower bound in nats, shape `[n]`. */
   elbo?(x: tf.Tensor, options?: EstimatorOptions): tf.Tensor1D;
   /** Per-example importance-weighted lower bound on log p(x) with `k` samples, in nats, shape `[n]`. */
@@ -83,9 +88,17 @@ export const canComputeLogProb = (m: GenerativeModel): m is WithMethod<'logProb'
 export const canEncode = (m: GenerativeModel): m is WithMethod<'encode'> => m.capabilities.encode && typeof m.encode === 'function';
 export const canDecode = (m: GenerativeModel): m is WithMethod<'decode'> => m.capabilities.decode && typeof m.decode === 'function';
 
+/** What a caller may ask of sampling; a family ignores what it does not support. */
+export interface SampleOptions {
+  /** Class of each of the `n` samples, for conditional models. */
+  readonly labels?: Int32Array;
+}
+
 export interface CreateModelOptions {
   /** Shape of one example, e.g. `[28, 28, 1]` or `[784]`. */
   readonly dataShape: readonly number[];
+  /** Number of classes of the training labels (conditional models need it). */
+  readonly numClasses?: number;
   /** Run seed: initialisation and training noise derive from it. */
   readonly seed: number;
 }

@@ -7,6 +7,7 @@ export {
   canEncode,
   type CreateModelOptions,
   type EstimatorOptions,
+  type SampleOptions,
   type GenerativeModel,
   type IwaeOptions,
   type ModelCapabilities,

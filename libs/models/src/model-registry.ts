@@ -60,7 +60,7 @@ export function createModel(family: string, config: unknown, options: CreateMode
   assertDataShape(options.dataShape);
   assertSeed(options.seed);
   requireCompute();
-  return factory.create(parsed, { dataShape: [...options.dataShape], seed: options.seed });
+  return factory.create(parsed, { dataShape: [...options.dataShape], seed: options.seed, numClasses: options.numClasses });
 }
 
 /** Rebuilds any model from `save()` bytes: family, config, weights, optimiser and RNG state. */

@@ -80,7 +80,7 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
       const dataset = await this.db.datasets.get(run.datasetId);
       const train = prepareDataset(run.family, run.config, await loadDatasetSplit(this.db, dataset, 'train'));
       const plan = trainingPlan(run.family, run.config, train.count);
-      model = createModel(run.family, run.config, { dataShape: train.shape, seed: run.seed });
+      model = createModel(run.family, run.config, { dataShape: train.shape, seed: run.seed, numClasses: dataset.numClasses ?? undefined });
       await this.transition(run.id, 'running', { backend: getComputeInfo()?.backend ?? 'unknown', worker: this.worker });
       this.logger.log(`run ${run.id}: ${run.family} on '${dataset.name}', ${plan.totalSteps} steps`);
 

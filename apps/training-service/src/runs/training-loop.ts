@@ -35,6 +35,7 @@ export type TrainingOutcome = { kind: 'completed'; steps: number } | { kind: 'st
 export async function runTrainingLoop(options: TrainingLoopOptions): Promise<TrainingOutcome> {
   const { model, data, batchSize, totalSteps } = options;
   const shuffler = createEpochShuffler({ count: data.count, batchSize, seed: options.seed, dropLast: true });
+  if (shuffler.batchesPerEpoch === 0) throw new Error(`${data.count} examples do not fill one batch of ${batchSize}`);
   const batchShape = [batchSize, ...data.shape];
   let step = model.stepCount;
   let lastCheckpoint = step;
@@ -55,8 +56,9 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
       }
       const batch = gatherBatch(data, indices);
       const x = tf.tensor(batch.x, batchShape);
-      const loss = model.trainStep(x);
-      x.dispose();
+      const labels = model.capabilities.conditional && batch.labels ? tf.tensor1d(batch.labels, 'int32') : undefined;
+      const loss = model.trainStep(x, labels);
+      tf.dispose([x, ...(labels ? [labels] : [])]);
       step++;
       windowSteps++;
 
