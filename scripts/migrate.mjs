@@ -166,8 +166,12 @@ function authoringTarget(provider) {
 function deploymentTarget() {
   const dataDir = values['data-dir'] ?? process.env.GENLAB_DATA_DIR ?? resolve(root, '.data');
   const url = values['database-url'] ?? process.env.DATABASE_URL;
-  // As in @genlab/config: a file: URL means the default SQLite file in the data dir.
-  const target = resolveDatabaseTarget(url?.startsWith('file:') ? undefined : url, dataDir);
+  // As in @genlab/config: DATABASE_URL is PostgreSQL's; SQLite lives in the data dir.
+  if (url && !/^postgres(ql)?:\/\//i.test(url)) {
+    console.error('DATABASE_URL must be a postgresql:// URL (for SQLite, leave it unset and set GENLAB_DATA_DIR)');
+    process.exit(2);
+  }
+  const target = resolveDatabaseTarget(url, dataDir);
   if (target.provider === 'sqlite') mkdirSync(dirname(target.url), { recursive: true });
   return target;
 }

@@ -66,7 +66,7 @@ try {
 }
 
 if (!servicesOnly) {
-  const dashboard = launch('dashboard', dashboardCommand(ports.dashboard), childEnv);
+  const dashboard = launch('dashboard', dashboardCommand(ports.dashboard, host), childEnv);
   dashboard.on('exit', (code) => !stopping && console.error(`genlab: dashboard exited (${code})`));
   children.set('dashboard', dashboard);
 }

@@ -6,7 +6,7 @@ type Launched = ChildProcess & { recentOutput(): string };
 export const ROOT: string;
 export const SERVICES: readonly ('datasets' | 'training' | 'evaluation' | 'generation')[];
 export function serviceCommand(name: string): [string, string[]];
-export function dashboardCommand(port: number): [string, string[]];
+export function dashboardCommand(port: number, host?: string): [string, string[]];
 export function freePort(): Promise<number>;
 export function launch(name: string, command: [string, string[]], env: NodeJS.ProcessEnv, options?: { quiet?: boolean; log?: NodeJS.WritableStream }): Launched;
 export function waitForHealth(name: string, address: string, timeoutMs?: number, child?: ChildProcess): Promise<void>;

@@ -21,8 +21,8 @@ export function serviceCommand(name) {
   return [process.execPath, ['-r', join(ROOT, 'scripts/register-paths.cjs'), join(ROOT, `dist/apps/${name}-service/apps/${name}-service/src/main.js`)]];
 }
 
-export function dashboardCommand(port) {
-  return [process.execPath, [join(ROOT, 'node_modules/next/dist/bin/next'), 'start', join(ROOT, 'apps/dashboard'), '-p', String(port), '-H', '127.0.0.1']];
+export function dashboardCommand(port, host = '127.0.0.1') {
+  return [process.execPath, [join(ROOT, 'node_modules/next/dist/bin/next'), 'start', join(ROOT, 'apps/dashboard'), '-p', String(port), '-H', host]];
 }
 
 /** A free TCP port on loopback. */

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect } from '@genlab/client';
+import { collect, unary } from '@genlab/client';
 import { evaluationV1, trainingV1 } from '@genlab/contracts';
-import { call, expectStatus } from '../support/grpc';
+import { expectStatus } from '../support/grpc';
 import { startStack, type Stack } from '../support/stack';
 
 // The same services on PostgreSQL (DATABASE_URL) against the local server: migrations
@@ -39,15 +39,15 @@ afterAll(async () => {
 describe('on PostgreSQL', () => {
   it('tracks a run end to end and stores it in PostgreSQL', async () => {
     const { datasets, training, evaluation } = stack.clients;
-    const ring = await call(datasets, datasets.createSynthetic, { name: 'ring8', generator: 'ring8', numExamples: 2000, seed: 5, testCount: 500 });
-    const experiment = await call(training, training.createExperiment, { name: 'pg-ring8', description: '' });
-    await expectStatus(call(training, training.createExperiment, { name: 'pg-ring8', description: '' }), status.ALREADY_EXISTS, /pg-ring8/);
+    const ring = await unary(datasets.createSynthetic, datasets, { name: 'ring8', generator: 'ring8', numExamples: 2000, seed: 5, testCount: 500 });
+    const experiment = await unary(training.createExperiment, training, { name: 'pg-ring8', description: '' });
+    await expectStatus(unary(training.createExperiment, training, { name: 'pg-ring8', description: '' }), status.ALREADY_EXISTS, /pg-ring8/);
     await expectStatus(
-      call(training, training.startRun, { experimentId: experiment.id, datasetId: ring.id, family: 'vae', configJson: '{}', seed: 1 }),
+      unary(training.startRun, training, { experimentId: experiment.id, datasetId: ring.id, family: 'vae', configJson: '{}', seed: 1 }),
       status.INVALID_ARGUMENT,
       /bernoulli[\s\S]*gaussian/,
     );
-    const run = await call(training, training.startRun, {
+    const run = await unary(training.startRun, training, {
       experimentId: experiment.id,
       datasetId: ring.id,
       family: 'vae',
@@ -57,9 +57,9 @@ describe('on PostgreSQL', () => {
     const events = await collect(training.streamRunEvents({ runId: run.id, includeHistory: true }));
     expect(events.at(-1)?.status?.status).toBe(trainingV1.RunStatus.RUN_STATUS_COMPLETED);
 
-    const stored = await call(training, training.listMetrics, { runId: run.id, key: '', afterStep: 0, limit: 0 });
+    const stored = await unary(training.listMetrics, training, { runId: run.id, key: '', afterStep: 0, limit: 0 });
     expect(stored.points.length).toBe(60); // logged every step for a 60-step run
-    const result = await call(evaluation, evaluation.evaluate, { runId: run.id, checkpointId: '', metrics: ['neg_elbo'], iwaeK: 0, maxExamples: 0 });
+    const result = await unary(evaluation.evaluate, evaluation, { runId: run.id, checkpointId: '', metrics: ['neg_elbo'], iwaeK: 0, maxExamples: 0 });
     expect(result.status).toBe(evaluationV1.EvaluationStatus.EVALUATION_STATUS_COMPLETED);
     expect(result.results.find((r) => r.unit === 'nats')).toMatchObject({ metric: 'neg_elbo', estimator: 'elbo', sampleCount: 500 });
 

@@ -1,22 +1,8 @@
-import { credentials, loadPackageDefinition, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { credentials, loadPackageDefinition, status, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-
-/** Promise form of a unary call on a generated client. */
-export function call<Req, Res>(
-  client: object,
-  method: (req: Req, metadata: Metadata, options: { deadline?: Date }, cb: (e: ServiceError | null, r: Res) => void) => unknown,
-  request: Req,
-  deadlineMs = 120_000,
-): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    method.call(client, request, new Metadata(), { deadline: new Date(Date.now() + deadlineMs) }, (error, response) =>
-      error ? reject(error) : resolve(response),
-    );
-  });
-}
 
 /** Assert that a call fails with the given gRPC status and a message matching `pattern`. */
 export async function expectStatus(promise: Promise<unknown>, code: status, pattern?: RegExp): Promise<ServiceError> {

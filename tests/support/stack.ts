@@ -13,6 +13,8 @@ export interface Stack {
   dataDir: string;
   dashboardUrl?: string;
   addresses: Record<'datasets' | 'training' | 'evaluation' | 'generation', string>;
+  /** The running processes by name (the services started, and 'dashboard' if asked for). */
+  processes: Record<string, ChildProcess>;
   stop(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   execFileSync(process.execPath, [join(ROOT, 'scripts/migrate.mjs'), 'deploy'], { cwd: ROOT, env, stdio: 'pipe' });
 
   const children: ChildProcess[] = [];
+  const processes: Record<string, ChildProcess> = {};
   const addresses = {
     datasets: `127.0.0.1:${ports.datasets}`,
     training: `127.0.0.1:${ports.training}`,
@@ -64,6 +67,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const launched = names.map((name) => {
       const child = services.launch(name, services.serviceCommand(name), env, { quiet: !process.env.GENLAB_E2E_VERBOSE });
       children.push(child);
+      processes[name] = child;
       return [name, child] as const;
     });
     await Promise.all(launched.map(([name, child]) => services.waitForHealth(name, addresses[name], 120_000, child)));
@@ -71,6 +75,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (options.dashboard) {
       const child = services.launch('dashboard', services.dashboardCommand(ports.dashboard), env, { quiet: !process.env.GENLAB_E2E_VERBOSE });
       children.push(child);
+      processes.dashboard = child;
       dashboardUrl = `http://127.0.0.1:${ports.dashboard}`;
       await waitForHttp(dashboardUrl, 60_000, child);
     }
@@ -80,6 +85,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       dataDir,
       dashboardUrl,
       addresses,
+      processes,
       async stop() {
         clients.close();
         await stopAll();

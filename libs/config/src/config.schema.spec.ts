@@ -20,5 +20,6 @@ describe('loadConfig', () => {
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/GENLAB_TRAINING_PORT/);
     expect(attempt).toThrow(/DATABASE_URL: must be a postgresql/);
+    expect(() => loadConfig({ DATABASE_URL: 'file:./dev.db' })).toThrow(/GENLAB_DATA_DIR/);
   });
 });

@@ -11,7 +11,7 @@ export const envSchema = z.object({
   GENLAB_DATA_DIR: z.string().min(1).default('.data'),
   DATABASE_URL: z
     .string()
-    .regex(/^(postgres(ql)?:\/\/|file:)/, 'must be a postgresql:// URL (or file: for SQLite)')
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL (for SQLite, leave it unset and set GENLAB_DATA_DIR)')
     .optional(),
   GENLAB_HOST: z.string().min(1).default('127.0.0.1'),
   GENLAB_DATASETS_PORT: port(50051),
@@ -68,7 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GenlabConfig {
   const local = (p: number) => `${e.GENLAB_HOST}:${p}`;
   return {
     dataDir,
-    databaseUrl: e.DATABASE_URL?.startsWith('file:') ? undefined : e.DATABASE_URL,
+    databaseUrl: e.DATABASE_URL,
     host: e.GENLAB_HOST,
     ports: {
       datasets: e.GENLAB_DATASETS_PORT,

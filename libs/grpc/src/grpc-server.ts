@@ -21,7 +21,8 @@ export const PROTO_LOADER_OPTIONS = {
   includeDirs: [] as string[],
 };
 
-/** Deliberate limits: payloads larger than this are streamed in chunks. */
+/** How long in-flight calls get to finish once a service stops accepting new ones. */
+export const CLOSE_TIMEOUT_MS = 10_000;
 
 /**
  * Keepalive: servers accept client pings every 10 s even without calls, so long idle
@@ -50,6 +51,8 @@ export interface StartGrpcServiceOptions {
   logger?: LoggerService;
   /** Install SIGINT/SIGTERM handlers that shut the service down gracefully (default true). */
   handleSignals?: boolean;
+  /** Finish long-lived work (runs, open streams) after NOT_SERVING and before the server closes. */
+  beforeClose?: (app: INestMicroservice) => Promise<void>;
 }
 
 export function logLevelsFrom(level: 'error' | 'warn' | 'log' | 'debug' | 'verbose'): LogLevel[] {
@@ -96,7 +99,11 @@ export async function startGrpcService(module: Type<unknown>, options: StartGrpc
     (stopping ??= (async () => {
       health.setStatus('', 'NOT_SERVING');
       health.setStatus(fullName, 'NOT_SERVING');
-      await app.close();
+      await options.beforeClose?.(app);
+      // The server waits for in-flight calls; past the drain timeout, stop regardless.
+      const closed = app.close().then(() => 'closed' as const);
+      const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS).unref());
+      if ((await Promise.race([closed, timer])) === 'timeout') logger.warn(`in-flight calls still open after ${CLOSE_TIMEOUT_MS} ms; stopping anyway`);
     })());
 
   if (options.handleSignals !== false) {

@@ -8,14 +8,18 @@ export function parseRequest<T extends z.ZodType>(schema: T, request: unknown): 
   throw invalidArgument(describeIssues(parsed.error.issues));
 }
 
+/** Issues as the caller knows the fields: proto (snake_case) names, each named once. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): string {
   return issues
     .map((issue) => {
-      const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-      return path ? `${path}: ${issue.message}` : issue.message;
+      const path = [prefix, ...issue.path.map((part) => toSnakeCase(String(part)))].filter(Boolean).join('.');
+      if (!path || issue.message.startsWith(`${path}:`) || issue.message.startsWith(`${path} `)) return issue.message;
+      return `${path}: ${issue.message}`;
     })
     .join('; ');
 }
+
+const toSnakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** Schema pieces shared by requests. */
 export const id = (what: string) => z.string().trim().min(1, `${what} is required`);

@@ -6,6 +6,10 @@ import { GenlabConfig, loadConfig } from '@genlab/config';
 import type { GenlabServiceName } from '@genlab/contracts';
 import { GrpcServiceHandle, logLevelsFrom, startGrpcService } from '@genlab/grpc';
 import { CoreModule } from './core.module';
+import { DrainRegistry } from './drain-registry';
+
+/** How long running work (training runs, open streams) gets to finish on shutdown. */
+const DRAIN_TIMEOUT_MS = 20_000;
 
 export interface BootstrapOptions {
   /** The service runs models: choose the TensorFlow.js backend first and log it. */
@@ -45,6 +49,7 @@ export async function bootstrapService(
       name,
       url: `${config.host}:${config.ports[name]}`,
       logLevels: logLevelsFrom(config.logLevel),
+      beforeClose: (app) => app.get(DrainRegistry).drainAll(DRAIN_TIMEOUT_MS),
     });
   } catch (error) {
     logger.error(`failed to start: ${error instanceof Error ? error.message : String(error)}`);

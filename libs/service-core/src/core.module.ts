@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { GenlabConfig } from '@genlab/config';
 import { Database, openDatabase } from '@genlab/db';
+import { DrainRegistry } from './drain-registry';
 import { DATABASE, GENLAB_CONFIG } from './tokens';
 
 @Injectable()
@@ -33,8 +34,9 @@ export class CoreModule {
           },
         },
         DatabaseCloser,
+        DrainRegistry,
       ],
-      exports: [GENLAB_CONFIG, DATABASE],
+      exports: [GENLAB_CONFIG, DATABASE, DrainRegistry],
     };
   }
 }

@@ -2,4 +2,5 @@ export * from './bootstrap';
 export * from './checkpoint-loader';
 export * from './core.module';
 export * from './dataset-loader';
+export * from './drain-registry';
 export * from './tokens';

@@ -30,6 +30,8 @@ const previewRequest = z.object({
 });
 
 const SERVICE = 'DatasetService';
+/** A labels file holds one byte per example (plus its header). */
+const MAX_LABEL_BYTES = 64 * 1024 * 1024;
 
 @Controller()
 export class DatasetsController {
@@ -112,10 +114,13 @@ function accumulateUpload(state: UploadState, chunk: datasetsV1.UploadIdxChunk):
   const data = chunk.imagesChunk?.length ? chunk.imagesChunk : chunk.labelsChunk;
   if (!data?.length) return state;
   if (!state.header) throw invalidArgument('the first message of the stream must be a header');
-  const bytes = state.bytes + data.length;
-  if (bytes > 2 * MAX_IDX_BYTES) {
-    throw new DomainError(ErrorCode.ResourceExhausted, `upload exceeds ${2 * MAX_IDX_BYTES} bytes`);
+  const isImages = Boolean(chunk.imagesChunk?.length);
+  const part = isImages ? state.images : state.labels;
+  const limit = isImages ? MAX_IDX_BYTES : MAX_LABEL_BYTES;
+  const partBytes = part.reduce((sum, b) => sum + b.length, 0) + data.length;
+  if (partBytes > limit) {
+    throw new DomainError(ErrorCode.ResourceExhausted, `the ${isImages ? 'images' : 'labels'} file exceeds ${limit} bytes`);
   }
-  (chunk.imagesChunk?.length ? state.images : state.labels).push(Buffer.from(data));
-  return { ...state, bytes };
+  part.push(Buffer.from(data));
+  return { ...state, bytes: state.bytes + data.length };
 }

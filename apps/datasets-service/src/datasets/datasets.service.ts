@@ -6,14 +6,14 @@ import type { Database, Dataset } from '@genlab/db';
 import {
   datasetStats,
   encodeDataset,
-  exampleSize,
   grid25,
   readIdxImageDataset,
   ring8,
+  sliceDataset,
   type SyntheticMixtureDataset,
   type TensorDataset,
 } from '@genlab/data';
-import { invalidArgument } from '@genlab/errors';
+import { DomainError, ErrorCode, invalidArgument } from '@genlab/errors';
 import { DATABASE, GENLAB_CONFIG, loadDatasetSplit, renderExamplesPng } from '@genlab/service-core';
 import { resolveImportPath } from './import-paths';
 
@@ -36,6 +36,7 @@ export interface PreviewResult {
 @Injectable()
 export class DatasetsService {
   private readonly logger = new Logger(DatasetsService.name);
+  private importing = false;
 
   constructor(
     @Inject(DATABASE) private readonly db: Database,
@@ -51,8 +52,28 @@ export class DatasetsService {
 
   /** Parse and validate everything first; only a fully valid dataset is written. */
   async importIdx(name: string, images: Uint8Array, labels: Uint8Array | undefined, testCount: number): Promise<Dataset> {
-    const dataset = readIdxImageDataset(images, labels, { maxBytes: MAX_IDX_BYTES });
-    return this.store(name, 'idx', dataset, testCount);
+    return this.exclusively(async () => {
+      const dataset = readIdxImageDataset(images, labels, { maxBytes: MAX_IDX_BYTES });
+      const channels = dataset.shape[2];
+      if (channels !== 1 && channels !== 3) {
+        throw invalidArgument(`images file: ${channels} channels per pixel; genlab imports grayscale (1) or RGB (3) images`);
+      }
+      return this.store(name, 'idx', dataset, testCount);
+    });
+  }
+
+  /**
+   * One import at a time: a decoded dataset takes several times its file's size in memory,
+   * so concurrent imports are refused (RESOURCE_EXHAUSTED) rather than risking the process.
+   */
+  private async exclusively<T>(work: () => Promise<T>): Promise<T> {
+    if (this.importing) throw new DomainError(ErrorCode.ResourceExhausted, 'another import is in progress; retry when it has finished');
+    this.importing = true;
+    try {
+      return await work();
+    } finally {
+      this.importing = false;
+    }
   }
 
   async createSynthetic(name: string, generator: string, numExamples: number, seed: number, testCount: number): Promise<Dataset> {
@@ -80,15 +101,14 @@ export class DatasetsService {
   async preview(id: string, count: number, split: 'train' | 'test', includePng: boolean): Promise<PreviewResult> {
     const record = await this.db.datasets.get(id);
     const data = await loadDatasetSplit(this.db, record, split);
-    const n = Math.min(count, data.count);
-    const size = exampleSize(data.shape);
-    const values = data.x.subarray(0, n * size);
+    const first = sliceDataset(data, 0, Math.min(count, data.count));
+    const values = first.x;
     return {
-      shape: [...data.shape],
-      count: n,
+      shape: [...first.shape],
+      count: first.count,
       values: Buffer.from(values.buffer, values.byteOffset, values.byteLength),
-      labels: data.labels ? Array.from(data.labels.subarray(0, n)) : [],
-      png: includePng ? renderExamplesPng(values, n, data.shape) : undefined,
+      labels: first.labels ? Array.from(first.labels) : [],
+      png: includePng ? renderExamplesPng(values, first.count, first.shape) : undefined,
     };
   }
 

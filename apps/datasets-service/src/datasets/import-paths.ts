@@ -1,6 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
-import { invalidArgument, notFound } from '@genlab/errors';
+import { failedPrecondition, invalidArgument, notFound } from '@genlab/errors';
 
 /**
  * Resolve a client-supplied path against the import root, following symlinks, and refuse
@@ -14,7 +14,7 @@ export async function resolveImportPath(importRoot: string, requested: string, r
   try {
     root = await realpath(importRoot);
   } catch {
-    throw invalidArgument(`${role}: the server has no import root (set GENLAB_IMPORT_ROOT)`);
+    throw failedPrecondition(`${role}: the server's import root does not exist (create it, or set GENLAB_IMPORT_ROOT)`);
   }
   // Lexically first, so nothing outside the root is even looked up; then after symlinks.
   if (!isInside(root, resolve(root, requested))) throw invalidArgument(`${role}: '${requested}' is outside the import root`);

@@ -1,8 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Database, Evaluation } from '@genlab/db';
 import { failedPrecondition, invalidArgument } from '@genlab/errors';
 import { evaluateLikelihood } from '@genlab/metrics';
-import { familyInfo, prepareDataset } from '@genlab/models';
+import { familyInfo, prepareDataset, type GenerativeModel } from '@genlab/models';
+import { sliceDataset } from '@genlab/data';
+import { toGrpcError } from '@genlab/grpc';
 import { DATABASE, loadCheckpointModel, loadDatasetSplit, resolveCheckpoint } from '@genlab/service-core';
 import { availableMetrics, isLikelihoodMetric, LIKELIHOOD_METRICS, metricForEstimator, type LikelihoodMetric } from './likelihood-metrics';
 
@@ -18,25 +20,33 @@ export interface EvaluateInput {
 }
 
 @Injectable()
-export class EvaluationsService {
+export class EvaluationsService implements OnApplicationBootstrap {
   private readonly logger = new Logger(EvaluationsService.name);
 
   constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  /** Evaluations left running by a previous process cannot finish: mark them failed. */
+  async onApplicationBootstrap(): Promise<void> {
+    for (;;) {
+      const stale = await this.db.evaluations.list({ status: 'running', limit: 1000 });
+      for (const evaluation of stale) await this.db.evaluations.fail(evaluation.id, 'interrupted: the evaluation service stopped');
+      if (stale.length < 1000) return;
+    }
+  }
 
   async evaluate(input: EvaluateInput): Promise<Evaluation> {
     const run = await this.db.runs.get(input.runId);
     const metrics = this.chooseMetrics(run.family, input.metrics);
     const checkpoint = await resolveCheckpoint(this.db, run, input.checkpointId);
+    const dataset = await this.db.datasets.get(run.datasetId);
+    if (dataset.testCount === 0) throw failedPrecondition(`dataset '${dataset.name}' has no test split to evaluate on`);
     const evaluation = await this.db.evaluations.create({ checkpointId: checkpoint.id, metrics });
-    const model = await loadCheckpointModel(this.db, checkpoint);
+    let model: GenerativeModel | undefined;
     try {
-      const dataset = await this.db.datasets.get(run.datasetId);
-      let test = prepareDataset(run.family, run.config, await loadDatasetSplit(this.db, dataset, 'test'));
-      if (input.maxExamples && input.maxExamples < test.count) {
-        const size = test.x.length / test.count;
-        test = { ...test, count: input.maxExamples, x: test.x.subarray(0, input.maxExamples * size), labels: test.labels?.subarray(0, input.maxExamples) };
-      }
-      const estimates = await evaluateLikelihood(model, test, {
+      model = await loadCheckpointModel(this.db, checkpoint);
+      const test = prepareDataset(run.family, run.config, await loadDatasetSplit(this.db, dataset, 'test'));
+      const evaluated = input.maxExamples && input.maxExamples < test.count ? sliceDataset(test, 0, input.maxExamples) : test;
+      const estimates = await evaluateLikelihood(model, evaluated, {
         k: input.iwaeK,
         estimators: metrics.map((metric) => LIKELIHOOD_METRICS[metric].estimator),
       });
@@ -51,10 +61,11 @@ export class EvaluationsService {
       this.logger.log(`evaluation ${evaluation.id} of run ${run.id} @ step ${checkpoint.step}: ${metrics.join(', ')}`);
       return await this.db.evaluations.complete(evaluation.id, results);
     } catch (error) {
-      await this.db.evaluations.fail(evaluation.id, error instanceof Error ? error.message : String(error)).catch(() => undefined);
+      const { details } = toGrpcError(error, (ref, e) => this.logger.error(`evaluation ${evaluation.id} failed (${ref}): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+      await this.db.evaluations.fail(evaluation.id, details.slice(0, 2000)).catch(() => undefined);
       throw error;
     } finally {
-      model.dispose();
+      model?.dispose();
     }
   }
 

@@ -3,7 +3,7 @@ import { deriveSeed, tf } from '@genlab/compute';
 import type { GenlabConfig } from '@genlab/config';
 import type { Database } from '@genlab/db';
 import { exampleSize, gatherBatch } from '@genlab/data';
-import { DomainError, ErrorCode, failedPrecondition, invalidArgument } from '@genlab/errors';
+import { failedPrecondition, invalidArgument } from '@genlab/errors';
 import { canDecode, canEncode, prepareDataset, type GenerativeModel } from '@genlab/models';
 import { DATABASE, GENLAB_CONFIG, loadDatasetSplit, renderExamplesPng, resolveCheckpoint } from '@genlab/service-core';
 import { ModelCache } from './model-cache.service';
@@ -49,7 +49,12 @@ export class GenerationService {
       throw failedPrecondition(`temperature is supported for models with a decoder; ${model.family} has none (use temperature 0 or 1)`);
     }
     const shape = [...model.dataShape];
-    const perChunk = input.chunkSize || Math.max(1, Math.floor(MAX_CHUNK_BYTES / (4 * exampleSize(shape))));
+    const maxPerChunk = Math.max(1, Math.floor(MAX_CHUNK_BYTES / (4 * exampleSize(shape))));
+    if (input.chunkSize > maxPerChunk) {
+      lease.release();
+      throw invalidArgument(`chunk_size: at most ${maxPerChunk} examples of this shape per chunk (1 MiB); 0 picks that`);
+    }
+    const perChunk = input.chunkSize || maxPerChunk;
     return chunked(this.draw(model, input.count, input.seed, input.temperature), perChunk, shape, input.includePng, lease.release);
   }
 
@@ -83,8 +88,9 @@ export class GenerationService {
       }
       const latentDim = model.latentDim;
       const decoded = tf.tidy(() => {
-        const a = tf.randomNormal([latentDim], 0, 1, 'float32', seedA) as tf.Tensor1D;
-        const b = tf.randomNormal([latentDim], 0, 1, 'float32', seedB) as tf.Tensor1D;
+        // Derived seeds: tfjs treats a seed of 0 as "no seed".
+        const a = tf.randomNormal([latentDim], 0, 1, 'float32', deriveSeed(seedA, 'interpolate')) as tf.Tensor1D;
+        const b = tf.randomNormal([latentDim], 0, 1, 'float32', deriveSeed(seedB, 'interpolate')) as tf.Tensor1D;
         const t = tf.linspace(0, 1, steps).reshape([steps, 1]) as tf.Tensor2D;
         const z = spherical ? slerp(a, b, t) : a.expandDims(0).mul(tf.sub(1, t)).add(b.expandDims(0).mul(t));
         return model.decode(z);
@@ -98,7 +104,7 @@ export class GenerationService {
   async reconstruct(runId: string, checkpointId: string, indices: number[]) {
     if (indices.length === 0 || indices.length > 1024) throw invalidArgument('dataset_indices: give between 1 and 1024 indices');
     const run = await this.db.runs.get(runId);
-    const lease = await this.lease(runId, checkpointId);
+    const lease = await this.models.acquire(await resolveCheckpoint(this.db, run, checkpointId));
     const { model } = lease;
     try {
       if (!canEncode(model) || !canDecode(model)) {
@@ -124,7 +130,7 @@ export class GenerationService {
   private checkCount(count: number): void {
     if (count <= 0) throw invalidArgument('count: must be at least 1');
     if (count > this.config.maxSampleCount) {
-      throw new DomainError(ErrorCode.InvalidArgument, `count: at most ${this.config.maxSampleCount} per request (GENLAB_MAX_SAMPLE_COUNT); ask in several requests with different seeds`);
+      throw invalidArgument(`count: at most ${this.config.maxSampleCount} per request (GENLAB_MAX_SAMPLE_COUNT); ask in several requests with different seeds`);
     }
   }
 
@@ -136,8 +142,12 @@ export class GenerationService {
         temperature === 1 || !canDecode(model) || !model.latentDim
           ? model.sample(n, batchSeed)
           : tf.tidy(() => model.decode(tf.randomNormal([n, model.latentDim as number], 0, temperature, 'float32', batchSeed)));
-      const values = (await samples.data()) as Float32Array;
-      samples.dispose();
+      let values: Float32Array;
+      try {
+        values = (await samples.data()) as Float32Array;
+      } finally {
+        samples.dispose();
+      }
       yield values;
     }
   }
@@ -153,10 +163,12 @@ function slerp(a: tf.Tensor1D, b: tf.Tensor1D, t: tf.Tensor2D): tf.Tensor2D {
 }
 
 async function toChunk(tensor: tf.Tensor, offset: number, shape: number[], includePng: boolean): Promise<SampleChunkData> {
-  const values = (await tensor.data()) as Float32Array;
-  const count = tensor.shape[0] as number;
-  tensor.dispose();
-  return chunkFrom(values, offset, count, shape, includePng);
+  try {
+    const values = (await tensor.data()) as Float32Array;
+    return chunkFrom(values, offset, tensor.shape[0] as number, shape, includePng);
+  } finally {
+    tensor.dispose();
+  }
 }
 
 function chunkFrom(values: Float32Array, offset: number, count: number, shape: number[], includePng: boolean): SampleChunkData {

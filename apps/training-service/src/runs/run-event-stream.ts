@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { toTimestamp, trainingV1 } from '@genlab/contracts';
-import type { Database, RunStatus } from '@genlab/db';
+import { isTerminalRunStatus, type Database } from '@genlab/db';
 import { DATABASE } from '@genlab/service-core';
 import { RunEventBus } from './run-events';
-import { isTerminal, toMetricPointMessage, toRunMessage } from './runs.mapper';
+import { toMetricPointMessage, toRunMessage } from './runs.mapper';
 
 const HISTORY_PAGE = 2_000;
 const TERMINAL = new Set([
@@ -33,7 +33,11 @@ export class RunEventStream {
         subscriber.next(event);
         if (event.status && TERMINAL.has(event.status.status)) subscriber.complete();
       };
-      const unsubscribe = this.bus.subscribe(runId, (event) => (live ? deliver(event) : held.push(event)));
+      const unsubscribe = this.bus.subscribe(
+        runId,
+        (event) => (live ? deliver(event) : held.push(event)),
+        () => subscriber.complete(),
+      );
 
       void (async () => {
         const run = await this.db.runs.get(runId);
@@ -54,7 +58,7 @@ export class RunEventStream {
           const fresh = withoutSeenPoints(event, lastStep);
           if (fresh) deliver(fresh);
         }
-        if (isTerminal(run.status as RunStatus) && !subscriber.closed) subscriber.complete();
+        if (isTerminalRunStatus(run.status) && !subscriber.closed) subscriber.complete();
       })().catch((error: unknown) => subscriber.error(error));
 
       return unsubscribe;

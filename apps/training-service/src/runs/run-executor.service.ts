@@ -1,26 +1,28 @@
 import { hostname } from 'node:os';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { getComputeInfo } from '@genlab/compute';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { deriveSeed, getComputeInfo } from '@genlab/compute';
 import type { GenlabConfig } from '@genlab/config';
 import { toTimestamp } from '@genlab/contracts';
 import type { Database, Run } from '@genlab/db';
+import { toGrpcError } from '@genlab/grpc';
 import { createModel, prepareDataset, trainingPlan, type GenerativeModel } from '@genlab/models';
-import { DATABASE, GENLAB_CONFIG, loadDatasetSplit, renderExamplesPng } from '@genlab/service-core';
+import { DATABASE, DrainRegistry, GENLAB_CONFIG, loadDatasetSplit, renderExamplesPng } from '@genlab/service-core';
 import { RunEventBus } from './run-events';
 import { toCheckpointMessage, toMetricPointMessage, toRunMessage } from './runs.mapper';
 import { runTrainingLoop, type MetricSample } from './training-loop';
 
 const SAMPLE_GRID_COUNT = 64;
+const PAGE = 1000;
 
 /**
  * The embedded executor: runs train inside the training service's process, at most
  * GENLAB_MAX_CONCURRENT_RUNS at a time, in the order they were queued.
  */
 @Injectable()
-export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RunExecutor implements OnApplicationBootstrap {
   private readonly logger = new Logger(RunExecutor.name);
   private readonly queue: string[] = [];
-  private readonly active = new Map<string, { stopRequested: boolean }>();
+  private readonly active = new Map<string, { stopRequested: boolean; done: Promise<void> }>();
   private readonly worker = `${hostname()}:${process.pid}`;
   private shuttingDown = false;
 
@@ -28,19 +30,39 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(DATABASE) private readonly db: Database,
     @Inject(GENLAB_CONFIG) private readonly config: GenlabConfig,
     private readonly events: RunEventBus,
-  ) {}
+    drains: DrainRegistry,
+  ) {
+    drains.register('training runs', () => this.drain());
+  }
 
   /** Runs left behind by a previous process: queued ones are queued again, running ones failed. */
   async onApplicationBootstrap(): Promise<void> {
-    for (const run of await this.db.runs.list({ status: 'running', limit: 1000 })) {
+    for (const run of await this.allRuns('running')) {
       await this.finish(run.id, 'failed', { reason: 'WORKER_LOST', error: 'the training service stopped while the run was training' });
     }
-    for (const run of (await this.db.runs.list({ status: 'queued', limit: 1000 })).reverse()) this.enqueue(run.id);
+    for (const run of (await this.allRuns('queued')).reverse()) this.enqueue(run.id);
   }
 
-  onApplicationShutdown(): void {
+  private async allRuns(status: 'queued' | 'running'): Promise<Run[]> {
+    const runs: Run[] = [];
+    for (let offset = 0; ; offset += PAGE) {
+      const page = await this.db.runs.list({ status, limit: PAGE, offset });
+      runs.push(...page);
+      if (page.length < PAGE) return runs;
+    }
+  }
+
+  /**
+   * Service stopping: queued runs stay queued (the next start takes them), running runs stop
+   * at a step boundary with a checkpoint and end CANCELLED (SERVICE_STOPPED); then every
+   * event stream is closed.
+   */
+  async drain(): Promise<void> {
     this.shuttingDown = true;
+    this.queue.length = 0;
     for (const state of this.active.values()) state.stopRequested = true;
+    await Promise.all([...this.active.values()].map((state) => state.done));
+    this.events.closeAll();
   }
 
   enqueue(runId: string): void {
@@ -63,12 +85,12 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
   private pump(): void {
     while (!this.shuttingDown && this.active.size < this.config.maxConcurrentRuns && this.queue.length > 0) {
       const runId = this.queue.shift() as string;
-      const state = { stopRequested: false };
-      this.active.set(runId, state);
-      void this.execute(runId, state).finally(() => {
+      const state = { stopRequested: false, done: Promise.resolve() };
+      state.done = this.execute(runId, state).finally(() => {
         this.active.delete(runId);
         this.pump();
       });
+      this.active.set(runId, state);
     }
   }
 
@@ -107,6 +129,7 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
           await this.finish(run.id, 'completed', {});
           break;
         case 'stopped':
+          await this.db.runs.updateProgress(run.id, { stepsDone: outcome.steps });
           await this.finish(run.id, 'cancelled', { reason: this.shuttingDown ? 'SERVICE_STOPPED' : 'STOPPED_BY_USER' });
           break;
         case 'non-finite':
@@ -117,9 +140,11 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
           break;
       }
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.logger.error(`run ${runId} failed: ${message}`);
-      await this.finish(runId, 'failed', { reason: 'ERROR', error: message }).catch(() => undefined);
+      // Domain errors keep their message; anything else is stored as a reference to the log.
+      const { details } = toGrpcError(error, (ref, e) => this.logger.error(`run ${runId} failed (${ref}): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+      await this.finish(runId, 'failed', { reason: 'ERROR', error: details.slice(0, 2000) }).catch((e: unknown) =>
+        this.logger.error(`run ${runId}: could not record the failure: ${String(e)}`),
+      );
     } finally {
       model?.dispose();
     }
@@ -141,14 +166,23 @@ export class RunExecutor implements OnApplicationBootstrap, OnApplicationShutdow
     });
     const checkpoint = await this.db.checkpoints.create({ runId: run.id, step, artifactId: artifact.id });
     this.publish(run.id, { checkpoint: { checkpoint: toCheckpointMessage(checkpoint) } });
-    await this.saveSampleGrid(run, model, step, checkpoint.id);
+    try {
+      await this.saveSampleGrid(run, model, step, checkpoint.id);
+    } catch (error) {
+      // A picture is a convenience: a data shape it cannot draw must not fail the run.
+      this.logger.warn(`run ${run.id}: no sample grid at step ${step}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** A picture of the model's samples at each checkpoint, for watching a run improve. */
   private async saveSampleGrid(run: Run, model: GenerativeModel, step: number, checkpointId: string): Promise<void> {
-    const samples = model.sample(SAMPLE_GRID_COUNT, run.seed);
-    const values = (await samples.data()) as Float32Array;
-    samples.dispose();
+    const samples = model.sample(SAMPLE_GRID_COUNT, deriveSeed(run.seed, 'sample-grid'));
+    let values: Float32Array;
+    try {
+      values = (await samples.data()) as Float32Array;
+    } finally {
+      samples.dispose();
+    }
     const png = renderExamplesPng(values, SAMPLE_GRID_COUNT, model.dataShape);
     await this.db.artifacts.put(png, {
       kind: 'sample-grid',

@@ -9,8 +9,6 @@ const STATUS: Record<RunStatus, trainingV1.RunStatus> = {
   cancelled: trainingV1.RunStatus.RUN_STATUS_CANCELLED,
 };
 
-export const isTerminal = (status: RunStatus) => status === 'completed' || status === 'failed' || status === 'cancelled';
-
 export function toRunMessage(run: Run): trainingV1.Run {
   return {
     id: run.id,

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Database, Run } from '@genlab/db';
+import { isTerminalRunStatus, type Database, type Run } from '@genlab/db';
 import { invalidArgument, failedPrecondition } from '@genlab/errors';
 import { assertDatasetFits, parseConfig, trainingPlan } from '@genlab/models';
 import { DATABASE } from '@genlab/service-core';
 import { RunExecutor } from './run-executor.service';
-import { isTerminal } from './runs.mapper';
 
 export interface StartRunInput {
   experimentId: string;
@@ -48,7 +47,7 @@ export class RunsService {
 
   async stop(id: string): Promise<Run> {
     const run = await this.db.runs.get(id);
-    if (isTerminal(run.status)) throw failedPrecondition(`run ${id} has already ended (${run.status})`);
+    if (isTerminalRunStatus(run.status)) throw failedPrecondition(`run ${id} has already ended (${run.status})`);
     return this.executor.stop(run);
   }
 }

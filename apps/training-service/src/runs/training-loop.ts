@@ -57,12 +57,19 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
       const batch = gatherBatch(data, indices);
       const x = tf.tensor(batch.x, batchShape);
       const labels = model.capabilities.conditional && batch.labels ? tf.tensor1d(batch.labels, 'int32') : undefined;
-      const loss = model.trainStep(x, labels);
-      tf.dispose([x, ...(labels ? [labels] : [])]);
+      let loss: tf.Scalar;
+      try {
+        loss = model.trainStep(x, labels);
+      } finally {
+        tf.dispose([x, ...(labels ? [labels] : [])]);
+      }
       step++;
       windowSteps++;
+      const checkpointDue = step % options.checkpointEvery === 0 || step === totalSteps;
 
-      if (step % options.logEvery === 0 || step === totalSteps) {
+      // The loss is read at logging steps and before every checkpoint, so a non-finite loss
+      // is caught before it could be saved as the latest checkpoint.
+      if (step % options.logEvery === 0 || checkpointDue) {
         const value = (await loss.data())[0] as number;
         loss.dispose();
         if (!Number.isFinite(value)) return { kind: 'non-finite', step, value };
@@ -74,7 +81,7 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
       } else {
         loss.dispose();
       }
-      if (step % options.checkpointEvery === 0 || step === totalSteps) {
+      if (checkpointDue) {
         await options.onCheckpoint(step);
         lastCheckpoint = step;
       }
