@@ -1,4 +1,13 @@
-import { ChannelCredentials, ClientReadableStream, Metadata, ServiceError, credentials } from '@grpc/grpc-js';
+import {
+  ChannelCredentials,
+  ClientReadableStream,
+  InterceptingCall,
+  Interceptor,
+  Metadata,
+  ServiceError,
+  credentials,
+  status,
+} from '@grpc/grpc-js';
 import { datasetsV1, evaluationV1, generationV1, trainingV1 } from '@genlab/contracts';
 /** Must match the servers' limit (libs/grpc): larger payloads are streamed in chunks. */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -26,12 +35,21 @@ export interface GenlabAddresses {
   generation: string;
 }
 
-/** Typed clients for the four services (insecure channel credentials on loopback). */
-export function createGenlabClients(addresses: GenlabAddresses, creds: ChannelCredentials = credentials.createInsecure()): GenlabClients {
-  const datasets = new datasetsV1.DatasetServiceClient(addresses.datasets, creds, CLIENT_CHANNEL_OPTIONS);
-  const training = new trainingV1.TrainingServiceClient(addresses.training, creds, CLIENT_CHANNEL_OPTIONS);
-  const evaluation = new evaluationV1.EvaluationServiceClient(addresses.evaluation, creds, CLIENT_CHANNEL_OPTIONS);
-  const generation = new generationV1.GenerationServiceClient(addresses.generation, creds, CLIENT_CHANNEL_OPTIONS);
+export interface GenlabClientOptions {
+  /** Channel credentials (default: insecure, for loopback). */
+  credentials?: ChannelCredentials;
+  /** Sent as `authorization: Bearer <token>` metadata on every call. */
+  token?: string;
+}
+
+/** Typed clients for the four services. */
+export function createGenlabClients(addresses: GenlabAddresses, options: GenlabClientOptions = {}): GenlabClients {
+  const creds = options.credentials ?? credentials.createInsecure();
+  const clientOptions = { ...CLIENT_CHANNEL_OPTIONS, interceptors: options.token ? [bearerToken(options.token)] : [] };
+  const datasets = new datasetsV1.DatasetServiceClient(addresses.datasets, creds, clientOptions);
+  const training = new trainingV1.TrainingServiceClient(addresses.training, creds, clientOptions);
+  const evaluation = new evaluationV1.EvaluationServiceClient(addresses.evaluation, creds, clientOptions);
+  const generation = new generationV1.GenerationServiceClient(addresses.generation, creds, clientOptions);
   return {
     datasets,
     training,
@@ -50,16 +68,56 @@ type UnaryMethod<Req, Res> = (
   callback: (error: ServiceError | null, response: Res) => void,
 ) => unknown;
 
-/** Promise form of a unary call with a deadline (default 30 s). */
-export function unary<Req, Res>(method: UnaryMethod<Req, Res>, target: object, request: Req, deadlineMs = 30_000): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    method.call(target, request, new Metadata(), { deadline: new Date(Date.now() + deadlineMs) }, (error, response) =>
-      error ? reject(error) : resolve(response),
-    );
-  });
+/** An interceptor that adds `authorization: Bearer <token>` to every call's metadata. */
+export function bearerToken(token: string): Interceptor {
+  return (options, nextCall) =>
+    new InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        metadata.set('authorization', `Bearer ${token}`);
+        next(metadata, listener);
+      },
+    });
 }
 
-/** Read a server stream to the end. */
+export interface UnaryOptions {
+  /** Deadline for each attempt, in ms (default 30 s). */
+  deadlineMs?: number;
+  /**
+   * Retry on UNAVAILABLE (server unreachable or restarting) with exponential backoff.
+   * Only for idempotent calls (Get, List, …): a retried write might be applied twice.
+   */
+  retry?: { attempts: number; initialBackoffMs?: number };
+}
+
+/** Promise form of a unary call with a deadline, optionally retried (see `UnaryOptions`). */
+export async function unary<Req, Res>(
+  method: UnaryMethod<Req, Res>,
+  target: object,
+  request: Req,
+  options: number | UnaryOptions = {},
+): Promise<Res> {
+  const { deadlineMs = 30_000, retry } = typeof options === 'number' ? { deadlineMs: options } : options;
+  const attempts = Math.max(1, retry?.attempts ?? 1);
+  let backoff = retry?.initialBackoffMs ?? 100;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await new Promise<Res>((resolve, reject) => {
+        method.call(target, request, new Metadata(), { deadline: new Date(Date.now() + deadlineMs) }, (error, response) =>
+          error ? reject(error) : resolve(response),
+        );
+      });
+    } catch (error) {
+      if (attempt >= attempts || (error as ServiceError).code !== status.UNAVAILABLE) throw error;
+      await new Promise((r) => setTimeout(r, backoff));
+      backoff *= 2;
+    }
+  }
+}
+
+/**
+ * Read a server stream to the end. (Streams are also async iterables:
+ * `for await (const event of client.training.streamRunEvents(req))` follows one live.)
+ */
 export function collect<T>(stream: ClientReadableStream<T>): Promise<T[]> {
   return new Promise((resolve, reject) => {
     const items: T[] = [];

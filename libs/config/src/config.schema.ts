@@ -27,6 +27,7 @@ export const envSchema = z.object({
   GENLAB_TF_BACKEND: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional(),
   GENLAB_MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).max(64).default(1),
   GENLAB_MAX_SAMPLE_COUNT: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  GENLAB_MODEL_CACHE_MB: z.coerce.number().int().min(1).max(1_000_000).default(512),
   GENLAB_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 
@@ -49,6 +50,8 @@ export interface GenlabConfig {
   tfBackend?: Env['GENLAB_TF_BACKEND'];
   maxConcurrentRuns: number;
   maxSampleCount: number;
+  /** Memory for loaded models in the generation service, in bytes. */
+  modelCacheBytes: number;
   logLevel: Env['GENLAB_LOG_LEVEL'];
 }
 
@@ -87,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GenlabConfig {
     tfBackend: e.GENLAB_TF_BACKEND,
     maxConcurrentRuns: e.GENLAB_MAX_CONCURRENT_RUNS,
     maxSampleCount: e.GENLAB_MAX_SAMPLE_COUNT,
+    modelCacheBytes: e.GENLAB_MODEL_CACHE_MB * 1024 * 1024,
     logLevel: e.GENLAB_LOG_LEVEL,
   };
 }

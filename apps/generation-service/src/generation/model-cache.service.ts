@@ -1,12 +1,13 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import type { GenlabConfig } from '@genlab/config';
 import type { Checkpoint, Database } from '@genlab/db';
 import type { GenerativeModel } from '@genlab/models';
-import { DATABASE, loadCheckpointModel } from '@genlab/service-core';
-
-const MAX_MODELS = 4;
+import { DATABASE, GENLAB_CONFIG, loadCheckpointModel } from '@genlab/service-core';
 
 interface Entry {
   model: Promise<GenerativeModel>;
+  /** The checkpoint's size: weights plus optimiser state, an upper bound on the weights in memory. */
+  bytes: number;
   users: number;
   evicted: boolean;
 }
@@ -17,23 +18,28 @@ export interface ModelLease {
 }
 
 /**
- * Loaded models by checkpoint id, least recently used out. Concurrent requests for the
- * same checkpoint share one load and one model (sampling never changes weights); an
- * evicted model is disposed once its last user releases it.
+ * Loaded models by checkpoint id within a memory budget (GENLAB_MODEL_CACHE_MB), least
+ * recently used out. Concurrent requests for the same checkpoint share one load and one
+ * model (sampling never changes weights); an evicted model is disposed once its last user
+ * releases it. The most recent model always stays, even if it alone exceeds the budget.
  */
 @Injectable()
 export class ModelCache implements OnApplicationShutdown {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(GENLAB_CONFIG) private readonly config: GenlabConfig,
+  ) {}
 
   async acquire(checkpoint: Checkpoint): Promise<ModelLease> {
     let entry = this.entries.get(checkpoint.id);
-    if (entry) {
-      this.entries.delete(checkpoint.id);
-    } else {
-      entry = { model: loadCheckpointModel(this.db, checkpoint), users: 0, evicted: false };
+    if (!entry) {
+      const { sizeBytes } = await this.db.artifacts.get(checkpoint.artifactId);
+      // Another request may have started the same load while the size was read.
+      entry = this.entries.get(checkpoint.id) ?? { model: loadCheckpointModel(this.db, checkpoint), bytes: sizeBytes, users: 0, evicted: false };
     }
+    this.entries.delete(checkpoint.id);
     this.entries.set(checkpoint.id, entry);
     entry.users++;
     this.evictBeyondCapacity();
@@ -67,9 +73,16 @@ export class ModelCache implements OnApplicationShutdown {
     this.entries.clear();
   }
 
+  /** Bytes of the models held. */
+  get bytes(): number {
+    let total = 0;
+    for (const entry of this.entries.values()) total += entry.bytes;
+    return total;
+  }
+
   private evictBeyondCapacity(): void {
     for (const [id, entry] of this.entries) {
-      if (this.entries.size <= MAX_MODELS) break;
+      if (this.entries.size <= 1 || this.bytes <= this.config.modelCacheBytes) break;
       this.entries.delete(id);
       this.evict(entry);
     }
