@@ -6,7 +6,9 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, unary } from '@genlab/client';
 import { datasetsV1, evaluationV1, generationV1, trainingV1 } from '@genlab/contracts';
+import { initCompute, tf } from '@genlab/compute';
 import { encodeIdx } from '@genlab/data';
+import { loadModel } from '@genlab/models';
 import { checkHealth, expectStatus, listServicesByReflection } from '../support/grpc';
 import { startStack, type Stack } from '../support/stack';
 
@@ -240,6 +242,33 @@ describe('the slice: data → train → evaluate → generate → dashboard', ()
     expect(artifacts.artifacts.map((x) => x.id)).toContain(grid.artifactId);
     const content = await collect(training.getArtifactContent({ artifactId: grid.artifactId }));
     expect(Buffer.concat(content.map((chunk) => chunk.data)).equals(grid.png)).toBe(true);
+  });
+
+  it('exports the decoder as a TensorFlow.js model that loads over HTTP and decodes like the service', async () => {
+    const { generation, training } = stack.clients;
+    const exported = await unary(generation.exportDecoder, generation, { runId: state.run!.id, checkpointId: '' });
+    expect(exported.latentDim).toBe(20);
+    expect(exported.dataShape).toEqual([28, 28, 1]);
+    const kinds = (await unary(training.listArtifacts, training, { runId: state.run!.id, kind: '' })).artifacts.map((a) => a.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['tfjs-model', 'tfjs-weights']));
+
+    // As a browser would: model.json from the dashboard's artifact route, weights resolved relative to it.
+    await initCompute({ logger: false });
+    const url = `${stack.dashboardUrl}/api/artifacts/${exported.modelJsonArtifactId}`;
+    const decoder = await tf.loadLayersModel(tf.io.http(url, { fetchFunc: fetch }));
+    const checkpoint = (await unary(training.listCheckpoints, training, { runId: state.run!.id })).checkpoints.at(-1)!;
+    const bytes = Buffer.concat((await collect(training.getArtifactContent({ artifactId: checkpoint.artifactId }))).map((c) => c.data));
+    const model = await loadModel(bytes);
+    const z = tf.randomNormal([4, 20], 0, 1, 'float32', 5);
+    const [inBrowser, inService] = [decoder.predict(z) as tf.Tensor, model.decode!(z)];
+    const [a, b] = [await inBrowser.data(), await inService.data()];
+    expect(a.length).toBe(4 * 784);
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+    expect(worst).toBeLessThan(1e-5);
+    tf.dispose([z, inBrowser, inService]);
+    decoder.dispose();
+    model.dispose();
   });
 
   it('shows the experiment, the run, its sample grid and its evaluations on the dashboard', async () => {

@@ -1,4 +1,5 @@
 import type { tf } from '@genlab/compute';
+import type { ExportedTfjsModel } from './export/tfjs-layers.export';
 import type { ModelFamily } from './model-family';
 
 /**
@@ -76,6 +77,8 @@ export interface GenerativeModel<Config = unknown> {
   encode?(x: tf.Tensor): tf.Tensor2D;
   /** Data-space mean for latent codes `z` of shape `[n, latentDim]`, shape `[n, ...dataShape]`. */
   decode?(z: tf.Tensor): tf.Tensor;
+  /** `decode` as a standalone TensorFlow.js layers model (model.json + weights), for browsers. */
+  exportDecoder?(): Promise<ExportedTfjsModel>;
 }
 
 type WithMethod<K extends keyof GenerativeModel> = GenerativeModel & Required<Pick<GenerativeModel, K>>;
@@ -86,6 +89,7 @@ export const canComputeIwae = (m: GenerativeModel): m is WithMethod<'iwaeBound'>
 export const canComputeLogProb = (m: GenerativeModel): m is WithMethod<'logProb'> =>
   m.capabilities.logProb && typeof m.logProb === 'function';
 export const canEncode = (m: GenerativeModel): m is WithMethod<'encode'> => m.capabilities.encode && typeof m.encode === 'function';
+export const canExportDecoder = (m: GenerativeModel): m is WithMethod<'exportDecoder'> => typeof m.exportDecoder === 'function';
 export const canDecode = (m: GenerativeModel): m is WithMethod<'decode'> => m.capabilities.decode && typeof m.decode === 'function';
 
 /** What a caller may ask of sampling; a family ignores what it does not support. */

@@ -4,6 +4,7 @@ export {
   canComputeIwae,
   canComputeLogProb,
   canDecode,
+  canExportDecoder,
   canEncode,
   type CreateModelOptions,
   type EstimatorOptions,
@@ -33,3 +34,4 @@ export type { DatasetSummary } from './dataset-summary';
 export { standardTrainingPlan, type TrainingPlan, type TrainingSchedule } from './training-plan';
 export { VAE_LIKELIHOODS, vaeConfigSchema, type VaeConfig, type VaeConfigInput, type VaeLikelihoodKind } from './vae/vae.config';
 export { MODEL_FORMAT_VERSION } from './serialization/model-bytes';
+export { TFJS_WEIGHTS_FILE, type ExportedTfjsModel } from './export/tfjs-layers.export';

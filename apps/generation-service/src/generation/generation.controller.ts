@@ -61,6 +61,12 @@ export class GenerationController {
     return of(await this.generation.interpolate(r.runId, r.checkpointId, r.seedA, r.seedB, r.steps, spherical));
   }
 
+  @GrpcMethod(SERVICE, 'ExportDecoder')
+  async exportDecoder(request: generationV1.ExportDecoderRequest): Promise<generationV1.ExportedDecoder> {
+    const r = parseRequest(z.object({ runId: id('run_id'), checkpointId: z.string() }), request);
+    return this.generation.exportDecoder(r.runId, r.checkpointId);
+  }
+
   @GrpcMethod(SERVICE, 'Reconstruct')
   async reconstruct(request: generationV1.ReconstructRequest): Promise<Observable<generationV1.SampleChunk>> {
     const r = parseRequest(reconstructRequest, request);

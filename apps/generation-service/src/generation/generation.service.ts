@@ -4,7 +4,7 @@ import type { GenlabConfig } from '@genlab/config';
 import type { Database } from '@genlab/db';
 import { exampleSize, gatherBatch } from '@genlab/data';
 import { failedPrecondition, invalidArgument } from '@genlab/errors';
-import { canDecode, canEncode, prepareDataset, type GenerativeModel } from '@genlab/models';
+import { canDecode, canEncode, canExportDecoder, prepareDataset, type GenerativeModel } from '@genlab/models';
 import { DATABASE, GENLAB_CONFIG, loadDatasetSplit, renderExamplesPng, resolveCheckpoint } from '@genlab/service-core';
 import { ModelCache } from './model-cache.service';
 
@@ -117,6 +117,40 @@ export class GenerationService {
       const batch = gatherBatch(all, indices);
       const decoded = tf.tidy(() => model.decode(model.encode(tf.tensor(batch.x, [indices.length, ...all.shape]))));
       return await toChunk(decoded, 0, [...model.dataShape], false);
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** Store the decoder as a tfjs layers model: weights first, then model.json pointing at them. */
+  async exportDecoder(runId: string, checkpointId: string) {
+    const run = await this.db.runs.get(runId);
+    const checkpoint = await resolveCheckpoint(this.db, run, checkpointId);
+    const lease = await this.models.acquire(checkpoint);
+    try {
+      const { model } = lease;
+      if (!canExportDecoder(model) || !model.latentDim) {
+        throw failedPrecondition(`${model.family} models have no decoder to export`);
+      }
+      const exported = await model.exportDecoder();
+      const meta = { checkpointId: checkpoint.id, step: checkpoint.step, latentDim: model.latentDim, dataShape: [...model.dataShape] };
+      const weights = await this.db.artifacts.put(exported.weights, { kind: 'tfjs-weights', mediaType: 'application/octet-stream', runId, meta });
+      const manifest = (exported.modelJson.weightsManifest as { paths: string[] }[]).map((group) => ({ ...group, paths: [weights.id] }));
+      const modelJson = JSON.stringify({ ...exported.modelJson, weightsManifest: manifest });
+      const json = await this.db.artifacts.put(Buffer.from(modelJson), {
+        kind: 'tfjs-model',
+        mediaType: 'application/json',
+        runId,
+        meta: { ...meta, weightsArtifactId: weights.id },
+      });
+      return {
+        modelJsonArtifactId: json.id,
+        weightsArtifactId: weights.id,
+        checkpointId: checkpoint.id,
+        latentDim: model.latentDim,
+        dataShape: [...model.dataShape],
+        modelJson,
+      };
     } finally {
       lease.release();
     }

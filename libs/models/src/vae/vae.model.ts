@@ -2,6 +2,7 @@ import { SeededRng, assertSeed, deriveSeed, tf } from '@genlab/compute';
 import { failedPrecondition, invalidArgument } from '@genlab/errors';
 import { assertPositiveInteger, dataSize, toBatchMatrix, toDataShape } from '../data-shape';
 import type { EstimatorOptions, GenerativeModel, IwaeOptions, ModelCapabilities } from '../generative-model';
+import { exportMlp, type ExportedTfjsModel } from '../export/tfjs-layers.export';
 import { ParameterSet } from '../nn/parameter-set';
 import { Adam } from '../optim/adam';
 import { encodeModelBytes, type TensorRecord } from '../serialization/model-bytes';
@@ -149,6 +150,12 @@ export class VaeModel implements GenerativeModel<VaeConfig> {
       throw invalidArgument(`z: expected shape [n, ${this.latentDim}] with n ≥ 1, got [${z.shape.join(', ')}]`, { shape: z.shape });
     }
     return tf.tidy(() => toDataShape(decodeMean(this.net, z.toFloat() as tf.Tensor2D), this.dataShape));
+  }
+
+  /** The decoder mean E[x | z] as a tfjs layers model: the same function as `decode`. */
+  exportDecoder(): Promise<ExportedTfjsModel> {
+    this.assertLive();
+    return exportMlp(this.net.decoder, this.net.likelihood.kind === 'bernoulli' ? 'sigmoid' : 'linear', this.dataShape);
   }
 
   async save(): Promise<Uint8Array> {
