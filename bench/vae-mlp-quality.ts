@@ -16,7 +16,7 @@ const arg = (name: string, fallback: string) => {
   return i > 0 ? process.argv[i + 1] : fallback;
 };
 const EPOCHS = Number(arg('epochs', '20'));
-const MNIST = arg('mnist', '/work/shared/data/mnist/t10k-images-idx3-ubyte.gz');
+const MNIST = arg('mnist', '../shared/data/mnist/t10k-images-idx3-ubyte.gz');
 const D = 784;
 const BATCH = 128;
 

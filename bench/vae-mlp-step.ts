@@ -17,7 +17,7 @@ import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { initCompute, tf } from '@genlab/compute';
 import { createModel } from '@genlab/models';
-import { matMul } from '../src/nn/mat-mul';
+import { matMul } from '../libs/models/src/nn/mat-mul';
 
 const BATCH = 128;
 const arg = (name: string, fallback: string) => {
@@ -27,7 +27,7 @@ const arg = (name: string, fallback: string) => {
 const STEPS = Number(arg('steps', '50'));
 const ROUNDS = Number(arg('rounds', '3'));
 const WARMUP = Number(arg('warmup', '5'));
-const MNIST = arg('mnist', resolve('/work/shared/data/mnist/t10k-images-idx3-ubyte.gz'));
+const MNIST = arg('mnist', resolve('../shared/data/mnist/t10k-images-idx3-ubyte.gz'));
 
 /** The first 128 MNIST test images, binarised at 0.5 (random bits if the file is absent). */
 function fixedBatch(): { x: tf.Tensor2D; source: string } {
