@@ -39,7 +39,7 @@ async function main(): Promise<void> {
 
     const sampleOnce = async (seed: number) => {
       const started = performance.now();
-      const chunks = await collect(generation.sample({ runId: run.id, checkpointId: '', count: COUNT, seed, temperature: 0, chunkSize: 0, includePng: false }));
+      const chunks = await collect(generation.sample({ runId: run.id, checkpointId: '', count: COUNT, seed, temperature: 0, chunkSize: 0, includePng: false, truncation: 0, diffusionSteps: 0 }));
       if (chunks.reduce((n, c) => n + c.count, 0) !== COUNT) throw new Error('short sample');
       return performance.now() - started;
     };

@@ -133,7 +133,7 @@ describe('the slice: data → train → evaluate → generate → dashboard', ()
     await expectStatus(unary(datasets.getDataset, datasets, { id: 'no-such-dataset' }), status.NOT_FOUND, /no-such-dataset/);
     await expectStatus(unary(training.getRun, training, { id: 'no-such-run' }), status.NOT_FOUND);
     await expectStatus(unary(evaluation.evaluate, evaluation, { runId: 'no-such-run', checkpointId: '', metrics: [], iwaeK: 0, maxExamples: 0 }), status.NOT_FOUND);
-    await expectStatus(collect(generation.sample({ runId: 'no-such-run', checkpointId: '', count: 4, seed: 1, temperature: 0, chunkSize: 0, includePng: false })), status.NOT_FOUND);
+    await expectStatus(collect(generation.sample({ runId: 'no-such-run', checkpointId: '', count: 4, seed: 1, temperature: 0, chunkSize: 0, includePng: false, truncation: 0, diffusionSteps: 0 })), status.NOT_FOUND);
     const experiment = await unary(training.createExperiment, training, { name: 'mnist-vae', description: 'the foundation slice' });
     state.experiment = experiment;
     const start = (configJson: string, family = 'vae') =>
@@ -222,7 +222,7 @@ describe('the slice: data → train → evaluate → generate → dashboard', ()
   it('generates seeded samples over gRPC and stores a PNG grid', async () => {
     const { generation, training } = stack.clients;
     const sample = (seed: number, chunkSize = 0, count = 100) =>
-      collect(generation.sample({ runId: state.run!.id, checkpointId: '', count, seed, temperature: 0, chunkSize, includePng: false }));
+      collect(generation.sample({ runId: state.run!.id, checkpointId: '', count, seed, temperature: 0, chunkSize, includePng: false, truncation: 0, diffusionSteps: 0 }));
     const joined = (chunks: generationV1.SampleChunk[]) => Buffer.concat(chunks.map((c) => c.values));
     const a = await sample(11);
     const b = await sample(11, 30);
@@ -232,6 +232,22 @@ describe('the slice: data → train → evaluate → generate → dashboard', ()
     expect(joined(a).length).toBe(100 * 784 * 4);
     expect(joined(a).equals(joined(b))).toBe(true); // same seed, same samples, whatever the chunking
     expect(joined(a).equals(joined(c))).toBe(false);
+    await expectStatus(
+      collect(generation.sample({ runId: state.run!.id, checkpointId: '', count: 4, seed: 1, temperature: 0, chunkSize: 0, includePng: false, label: 3, truncation: 0, diffusionSteps: 0 })),
+      status.FAILED_PRECONDITION,
+      /not class-conditional/,
+    );
+    await expectStatus(sample(1, 100_000), status.INVALID_ARGUMENT, /chunk_size/);
+    const interpolate = (request: Partial<generationV1.InterpolateRequest>) =>
+      collect(generation.interpolate({ runId: state.run!.id, checkpointId: '', seedA: 1, seedB: 2, steps: 6, path: 0, datasetIndices: [], ...request }));
+    const [line] = await interpolate({});
+    expect(line!.count).toBe(6);
+    expect(line!.values.equals((await interpolate({}))[0]!.values)).toBe(true); // seeded endpoints
+    const [between] = await interpolate({ datasetIndices: [0, 1], path: generationV1.InterpolationPath.INTERPOLATION_PATH_SPHERICAL });
+    expect(between!.shape).toEqual([28, 28, 1]);
+    const [reconstructed] = await collect(generation.reconstruct({ runId: state.run!.id, checkpointId: '', datasetIndices: [0, 1, 2] }));
+    expect(reconstructed!.count).toBe(3);
+    await expectStatus(interpolate({ datasetIndices: [0, 99_999] }), status.INVALID_ARGUMENT, /99999 is outside/);
     await expectStatus(sample(1, 0, 0), status.INVALID_ARGUMENT, /count/);
     await expectStatus(sample(1, 0, 1_000_000), status.INVALID_ARGUMENT, /at most/);
 

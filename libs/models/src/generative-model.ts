@@ -51,6 +51,8 @@ export interface GenerativeModel<Config = unknown> {
   readonly stepCount: number;
   /** Present when `encode` or `decode` is. */
   readonly latentDim?: number;
+  /** Classes a conditional model was built for (labels lie in [0, numClasses)). */
+  readonly numClasses?: number;
 
   /**
    * `n` samples, shape `[n, ...dataShape]`; the same seed gives the same samples, in any
@@ -96,6 +98,10 @@ export const canDecode = (m: GenerativeModel): m is WithMethod<'decode'> => m.ca
 export interface SampleOptions {
   /** Class of each of the `n` samples, for conditional models. */
   readonly labels?: Int32Array;
+  /** GANs: resample latent components beyond this many standard deviations. */
+  readonly truncation?: number;
+  /** Diffusion models: number of sampling steps. */
+  readonly steps?: number;
 }
 
 export interface CreateModelOptions {

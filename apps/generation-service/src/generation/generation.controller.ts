@@ -21,6 +21,9 @@ const sampleRequest = z.object({
     .transform((t) => t || 1),
   chunkSize: z.number().int().min(0, 'chunk_size: must be ≥ 0'),
   includePng: z.boolean(),
+  label: z.number().int().optional(),
+  truncation: z.number().min(0, 'truncation: must be ≥ 0').max(10, 'truncation: at most 10'),
+  diffusionSteps: z.number().int().min(0, 'diffusion_steps: must be ≥ 0').max(10_000, 'diffusion_steps: at most 10000'),
 });
 const gridRequest = z.object({
   runId: id('run_id'),
@@ -36,6 +39,7 @@ const interpolateRequest = z.object({
   seedB: seed,
   steps: z.number().int().transform((n) => n || 8),
   path: z.nativeEnum(generationV1.InterpolationPath),
+  datasetIndices: z.array(z.number().int()),
 });
 const reconstructRequest = z.object({ runId: id('run_id'), checkpointId: z.string(), datasetIndices: z.array(z.number().int()) });
 
@@ -58,7 +62,7 @@ export class GenerationController {
   async interpolate(request: generationV1.InterpolateRequest): Promise<Observable<generationV1.SampleChunk>> {
     const r = parseRequest(interpolateRequest, request);
     const spherical = r.path === generationV1.InterpolationPath.INTERPOLATION_PATH_SPHERICAL;
-    return of(await this.generation.interpolate(r.runId, r.checkpointId, r.seedA, r.seedB, r.steps, spherical));
+    return of(await this.generation.interpolate(r.runId, r.checkpointId, r.seedA, r.seedB, r.steps, spherical, r.datasetIndices));
   }
 
   @GrpcMethod(SERVICE, 'ExportDecoder')

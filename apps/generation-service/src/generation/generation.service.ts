@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { deriveSeed, tf } from '@genlab/compute';
 import type { GenlabConfig } from '@genlab/config';
-import type { Database } from '@genlab/db';
+import type { Database, Run } from '@genlab/db';
 import { exampleSize, gatherBatch } from '@genlab/data';
 import { failedPrecondition, invalidArgument } from '@genlab/errors';
 import { canDecode, canEncode, canExportDecoder, prepareDataset, type GenerativeModel } from '@genlab/models';
@@ -12,6 +12,12 @@ import { ModelCache } from './model-cache.service';
  * result depends only on (checkpoint, seed, count, options), never on the chunk size. */
 const DRAW_BATCH = 256;
 const MAX_CHUNK_BYTES = 1024 * 1024;
+
+interface DrawOptions {
+  label?: number;
+  truncation?: number;
+  steps?: number;
+}
 
 export interface SampleChunkData {
   offset: number;
@@ -29,6 +35,10 @@ export interface SampleInput {
   temperature: number;
   chunkSize: number;
   includePng: boolean;
+  /** Class of every sample (conditional models only). */
+  label?: number;
+  truncation: number;
+  diffusionSteps: number;
 }
 
 @Injectable()
@@ -48,6 +58,17 @@ export class GenerationService {
       lease.release();
       throw failedPrecondition(`temperature is supported for models with a decoder; ${model.family} has none (use temperature 0 or 1)`);
     }
+    try {
+      this.checkLabel(model, input.label);
+    } catch (error) {
+      lease.release();
+      throw error;
+    }
+    const options: DrawOptions = {
+      label: input.label,
+      truncation: input.truncation || undefined,
+      steps: input.diffusionSteps || undefined,
+    };
     const shape = [...model.dataShape];
     const maxPerChunk = Math.max(1, Math.floor(MAX_CHUNK_BYTES / (4 * exampleSize(shape))));
     if (input.chunkSize > maxPerChunk) {
@@ -55,7 +76,7 @@ export class GenerationService {
       throw invalidArgument(`chunk_size: at most ${maxPerChunk} examples of this shape per chunk (1 MiB); 0 picks that`);
     }
     const perChunk = input.chunkSize || maxPerChunk;
-    return chunked(this.draw(model, input.count, input.seed, input.temperature), perChunk, shape, input.includePng, lease.release);
+    return chunked(this.draw(model, input.count, input.seed, input.temperature, options), perChunk, shape, input.includePng, lease.release);
   }
 
   async renderGrid(runId: string, checkpointId: string, count: number, seed: number, columns: number) {
@@ -64,7 +85,7 @@ export class GenerationService {
     const checkpoint = await resolveCheckpoint(this.db, run, checkpointId);
     const lease = await this.models.acquire(checkpoint);
     try {
-      const values = await concat(this.draw(lease.model, count, seed, 1), count * exampleSize(lease.model.dataShape));
+      const values = await concat(this.draw(lease.model, count, seed, 1, {}), count * exampleSize(lease.model.dataShape));
       const png = renderExamplesPng(values, count, lease.model.dataShape, columns || undefined);
       const artifact = await this.db.artifacts.put(png, {
         kind: 'sample-grid',
@@ -78,26 +99,62 @@ export class GenerationService {
     }
   }
 
-  async interpolate(runId: string, checkpointId: string, seedA: number, seedB: number, steps: number, spherical: boolean) {
+  /**
+   * Decode points on the path between two latent codes: prior draws for two seeds, or the
+   * encodings of two dataset items when `datasetIndices` holds two indices.
+   */
+  async interpolate(runId: string, checkpointId: string, seedA: number, seedB: number, steps: number, spherical: boolean, datasetIndices: number[]) {
     if (steps < 2 || steps > 256) throw invalidArgument(`steps: between 2 and 256, got ${steps}`);
-    const lease = await this.lease(runId, checkpointId);
+    if (datasetIndices.length !== 0 && datasetIndices.length !== 2) throw invalidArgument('dataset_indices: give two indices, or none to use seed_a and seed_b');
+    const run = await this.db.runs.get(runId);
+    const lease = await this.models.acquire(await resolveCheckpoint(this.db, run, checkpointId));
     const { model } = lease;
     try {
       if (!canDecode(model) || !model.latentDim) {
         throw failedPrecondition(`${model.family} models have no latent space to interpolate in; use Sample instead`);
       }
       const latentDim = model.latentDim;
+      const endpoints = datasetIndices.length === 2 ? await this.encodeItems(run, model, datasetIndices) : undefined;
       const decoded = tf.tidy(() => {
         // Derived seeds: tfjs treats a seed of 0 as "no seed".
-        const a = tf.randomNormal([latentDim], 0, 1, 'float32', deriveSeed(seedA, 'interpolate')) as tf.Tensor1D;
-        const b = tf.randomNormal([latentDim], 0, 1, 'float32', deriveSeed(seedB, 'interpolate')) as tf.Tensor1D;
+        const a = endpoints ? (endpoints.slice([0, 0], [1, latentDim]).reshape([latentDim]) as tf.Tensor1D) : (tf.randomNormal([latentDim], 0, 1, 'float32', deriveSeed(seedA, 'interpolate')) as tf.Tensor1D);
+        const b = endpoints ? (endpoints.slice([1, 0], [1, latentDim]).reshape([latentDim]) as tf.Tensor1D) : (tf.randomNormal([latentDim], 0, 1, 'float32', deriveSeed(seedB, 'interpolate')) as tf.Tensor1D);
         const t = tf.linspace(0, 1, steps).reshape([steps, 1]) as tf.Tensor2D;
         const z = spherical ? slerp(a, b, t) : a.expandDims(0).mul(tf.sub(1, t)).add(b.expandDims(0).mul(t));
         return model.decode(z);
       });
+      endpoints?.dispose();
       return await toChunk(decoded, 0, [...model.dataShape], false);
     } finally {
       lease.release();
+    }
+  }
+
+  /** The latent codes (posterior means) of dataset items, `[indices.length, latentDim]`. */
+  private async encodeItems(run: Run, model: GenerativeModel, indices: number[]): Promise<tf.Tensor2D> {
+    if (!canEncode(model)) throw failedPrecondition(`${model.family} models have no encoder: interpolate between seeds instead`);
+    const items = await this.datasetItems(run, indices);
+    try {
+      return tf.tidy(() => model.encode(items));
+    } finally {
+      items.dispose();
+    }
+  }
+
+  /** Dataset items by index, prepared as the model was trained on them, `[n, ...shape]`. */
+  private async datasetItems(run: Run, indices: number[]): Promise<tf.Tensor> {
+    const dataset = await this.db.datasets.get(run.datasetId);
+    const all = prepareDataset(run.family, run.config, await loadDatasetSplit(this.db, dataset, 'all'));
+    const bad = indices.find((i) => i < 0 || i >= all.count);
+    if (bad !== undefined) throw invalidArgument(`dataset_indices: ${bad} is outside [0, ${all.count})`);
+    return tf.tensor(gatherBatch(all, indices).x, [indices.length, ...all.shape]);
+  }
+
+  private checkLabel(model: GenerativeModel, label: number | undefined): void {
+    if (label === undefined) return;
+    if (!model.capabilities.conditional) throw failedPrecondition(`${model.family} models of this run are not class-conditional; omit label`);
+    if (model.numClasses !== undefined && (label < 0 || label >= model.numClasses)) {
+      throw invalidArgument(`label: must be in [0, ${model.numClasses}) for this model, got ${label}`);
     }
   }
 
@@ -110,12 +167,9 @@ export class GenerationService {
       if (!canEncode(model) || !canDecode(model)) {
         throw failedPrecondition(`${model.family} models have no encoder, so they cannot reconstruct; use Sample instead`);
       }
-      const dataset = await this.db.datasets.get(run.datasetId);
-      const all = prepareDataset(run.family, run.config, await loadDatasetSplit(this.db, dataset, 'all'));
-      const bad = indices.find((i) => i < 0 || i >= all.count);
-      if (bad !== undefined) throw invalidArgument(`dataset_indices: ${bad} is outside [0, ${all.count})`);
-      const batch = gatherBatch(all, indices);
-      const decoded = tf.tidy(() => model.decode(model.encode(tf.tensor(batch.x, [indices.length, ...all.shape]))));
+      const items = await this.datasetItems(run, indices);
+      const decoded = tf.tidy(() => model.decode(model.encode(items)));
+      items.dispose();
       return await toChunk(decoded, 0, [...model.dataShape], false);
     } finally {
       lease.release();
@@ -168,13 +222,18 @@ export class GenerationService {
     }
   }
 
-  private async *draw(model: GenerativeModel, count: number, seed: number, temperature: number): AsyncGenerator<Float32Array> {
+  private async *draw(model: GenerativeModel, count: number, seed: number, temperature: number, options: DrawOptions): AsyncGenerator<Float32Array> {
     for (let offset = 0, batch = 0; offset < count; offset += DRAW_BATCH, batch++) {
       const n = Math.min(DRAW_BATCH, count - offset);
       const batchSeed = deriveSeed(seed, batch);
+      const sampleOptions = {
+        labels: options.label === undefined ? undefined : new Int32Array(n).fill(options.label),
+        truncation: options.truncation,
+        steps: options.steps,
+      };
       const samples =
         temperature === 1 || !canDecode(model) || !model.latentDim
-          ? model.sample(n, batchSeed)
+          ? model.sample(n, batchSeed, sampleOptions)
           : tf.tidy(() => model.decode(tf.randomNormal([n, model.latentDim as number], 0, temperature, 'float32', batchSeed)));
       let values: Float32Array;
       try {
