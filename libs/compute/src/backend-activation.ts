@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ComputeBackend } from './compute-backend';
+import { registerWasmKernels } from './kernels/wasm-kernels';
 
 export type Activation =
   | { readonly ok: true; readonly tfBackend: string; readonly detail: string }
@@ -53,6 +54,7 @@ async function activateWasm(): Promise<Activation> {
     return { ok: false, reason: `${WASM_PACKAGE} failed to load: ${describe(error)}` };
   }
   if (!(await tf.setBackend('wasm'))) return { ok: false, reason: 'the wasm backend did not initialise' };
+  registerWasmKernels(); // Conv2DBackpropFilter (missing in wasm) and a faster Conv2DBackpropInput
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
   const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
   return { ok: true, tfBackend: 'wasm', detail: `${simd ? 'simd' : 'no simd'}, ${threads ? 'multi-threaded' : 'single thread'}` };

@@ -34,4 +34,18 @@ export type { DatasetSummary } from './dataset-summary';
 export { standardTrainingPlan, type TrainingPlan, type TrainingSchedule } from './training-plan';
 export { VAE_LIKELIHOODS, vaeConfigSchema, type VaeConfig, type VaeConfigInput, type VaeLikelihoodKind } from './vae/vae.config';
 export { MODEL_FORMAT_VERSION } from './serialization/model-bytes';
+export {
+  GAN_ARCHITECTURES,
+  dcganConfigSchema,
+  wganGpConfigSchema,
+  type DcganConfig,
+  type DcganConfigInput,
+  type GanArchitecture,
+  type WganGpConfig,
+  type WganGpConfigInput,
+} from './gan/gan.config';
+export { DDPM_ARCHITECTURES, DDPM_SCHEDULES, ddpmConfigSchema, type DdpmConfig, type DdpmConfigInput } from './ddpm/ddpm.config';
+export { pixelCnnConfigSchema, type PixelCnnConfig, type PixelCnnConfigInput } from './pixelcnn/pixelcnn.config';
+export { MADE_BINARIZATIONS, MADE_ORDERINGS, madeConfigSchema, type MadeConfig, type MadeConfigInput } from './made/made.config';
+export { REALNVP_DEQUANTIZATIONS, realNvpConfigSchema, type RealNvpConfig, type RealNvpConfigInput } from './realnvp/realnvp.config';
 export { TFJS_WEIGHTS_FILE, type ExportedTfjsModel } from './export/tfjs-layers.export';

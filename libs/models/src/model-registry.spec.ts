@@ -74,14 +74,28 @@ describe('family metadata', () => {
   });
 
   it('lists families with their capabilities', () => {
-    expect(listFamilies()).toEqual([
+    const families = listFamilies();
+    expect(Object.fromEntries(families.map((f) => [f.name, f.density]))).toEqual({
+      vae: 'explicit-approximate',
+      made: 'explicit-exact',
+      realnvp: 'explicit-exact',
+      ddpm: 'explicit-approximate',
+      dcgan: 'implicit',
+      'wgan-gp': 'implicit',
+      pixelcnn: 'explicit-exact',
+    });
+    expect(familyInfo('vae')).toEqual(
       expect.objectContaining({
         name: 'vae',
-        density: 'explicit-approximate',
         capabilities: { sample: true, logProb: false, elbo: true, iwae: true, encode: true, decode: true, conditional: false },
       }),
-    ]);
-    expect(familyInfo('vae')).toEqual(listFamilies()[0]);
+    );
+    // Exact-likelihood families report log p; implicit ones report no likelihood at all.
+    for (const family of families) {
+      expect(family.capabilities.sample, family.name).toBe(true);
+      expect(family.capabilities.logProb, family.name).toBe(family.density === 'explicit-exact');
+      if (family.density === 'implicit') expect(family.capabilities.elbo || family.capabilities.iwae, family.name).toBe(false);
+    }
     expect(() => familyInfo('flow')).toThrow(invalidNaming("unknown model family 'flow'"));
   });
 });

@@ -11,10 +11,21 @@ import { MODEL_FAMILIES, isModelFamily, type ModelFamily } from './model-family'
 import { decodeModelBytes } from './serialization/model-bytes';
 import type { TrainingPlan } from './training-plan';
 import { vaeFactory } from './vae/vae.factory';
+import { madeFactory } from './made/made.factory';
+import { realNvpFactory } from './realnvp/realnvp.factory';
+import { ddpmFactory } from './ddpm/ddpm.factory';
+import { pixelCnnFactory } from './pixelcnn/pixelcnn.factory';
+import { dcganFactory, wganGpFactory } from './gan/gan.factory';
 
 /** Every family's factory; a new family must be added here (the type makes it exhaustive). */
 const MODEL_FACTORIES = {
   vae: vaeFactory,
+  made: madeFactory,
+  realnvp: realNvpFactory,
+  ddpm: ddpmFactory,
+  dcgan: dcganFactory,
+  'wgan-gp': wganGpFactory,
+  pixelcnn: pixelCnnFactory,
 } satisfies Record<ModelFamily, ModelFactory>;
 
 type Factories = typeof MODEL_FACTORIES;

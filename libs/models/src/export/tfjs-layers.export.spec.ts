@@ -31,7 +31,7 @@ describe('exportDecoder', () => {
         tf.io.fromMemory({ modelTopology: exported.modelJson.modelTopology as object, weightSpecs: manifest[0]!.weights as tf.io.WeightsManifestEntry[], weightData }),
       );
       const z = tf.randomNormal([5, 3], 0, 1, 'float32', 7);
-      const expected = model.decode(z);
+      const expected = model.decode!(z);
       const actual = loaded.predict(z) as tf.Tensor;
       expect(actual.shape).toEqual([5, 4, 2, 1]);
       const [a, e] = [await actual.data(), await expected.data()];

@@ -16,6 +16,7 @@ interface Spec {
   config: Record<string, unknown>;
   dataShape: number[];
   seed: number;
+  numClasses?: number;
   n: number;
   sampleSeed: number;
 }
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   const [specJson, bytesFile] = process.argv.slice(2);
   const spec = JSON.parse(specJson) as Spec;
   await initCompute({ logger: false });
-  const models: GenerativeModel[] = [createModel(spec.family, spec.config, { dataShape: spec.dataShape, seed: spec.seed })];
+  const models: GenerativeModel[] = [createModel(spec.family, spec.config, { dataShape: spec.dataShape, seed: spec.seed, numClasses: spec.numClasses })];
   if (bytesFile) models.push(await loadModel(new Uint8Array(readFileSync(bytesFile))));
   const digests: string[] = [];
   for (const model of models) {

@@ -27,6 +27,16 @@ export interface ContractFixture {
    * log p(x) > 0 is possible; default false: discrete data, log p(x) ≤ 0 is checked.
    */
   readonly continuous?: boolean;
+  /** Conditional configs (`conditional: true`): the number of classes passed to `createModel`. */
+  readonly numClasses?: number;
+  /** Conditional configs: the classes of `batch()` (int32 `[n]`), passed with it to every `trainStep`. */
+  labels?(): tf.Tensor1D;
+  /**
+   * Adversarial training (GANs): the returned loss (the generator's) need not fall on a fixed
+   * batch, since it rises while the discriminator learns; the check is then that training
+   * changes the samples.
+   */
+  readonly adversarial?: boolean;
 }
 
 const SEED = 1234;
@@ -46,17 +56,20 @@ const read = async (t: tf.Tensor) => {
 export function describeGenerativeModelContract(fixture: ContractFixture): void {
   describe(`GenerativeModel contract: ${fixture.label ?? fixture.family}`, () => {
     let batch: tf.Tensor;
-    const build = (seed = SEED) => createModel(fixture.family, fixture.config as never, { dataShape: fixture.dataShape, seed });
+    let labels: tf.Tensor1D | undefined;
+    const build = (seed = SEED) => createModel(fixture.family, fixture.config as never, { dataShape: fixture.dataShape, seed, numClasses: fixture.numClasses });
     const live: GenerativeModel[] = [];
     const track = <M extends GenerativeModel>(m: M) => (live.push(m), m);
 
     beforeAll(async () => {
       await initCompute({ logger: false });
       batch = fixture.batch();
+      labels = fixture.labels?.();
     });
     afterAll(() => {
       live.forEach((m) => m.dispose());
       batch.dispose();
+      labels?.dispose();
     });
 
     it('has a method for every capability it claims, and none it does not', () => {
@@ -85,15 +98,17 @@ export function describeGenerativeModelContract(fixture: ContractFixture): void 
     it('trains: returns a finite scalar loss, counts steps, and lowers the loss on a fixed batch', async () => {
       const model = track(build());
       const losses: number[] = [];
+      const samplesBefore = fixture.adversarial ? await read(model.sample(4, 1)) : [];
       for (let step = 0; step < (fixture.trainSteps ?? 30); step += 1) {
-        const loss = model.trainStep(batch);
+        const loss = model.trainStep(batch, labels);
         expect(loss.rank).toBe(0);
         losses.push((await read(loss))[0]);
       }
       expect(losses.every(Number.isFinite)).toBe(true);
       expect(model.stepCount).toBe(losses.length);
       const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-      expect(mean(losses.slice(-3))).toBeLessThan(mean(losses.slice(0, 3)));
+      if (fixture.adversarial) expect(await read(model.sample(4, 1))).not.toEqual(samplesBefore);
+      else expect(mean(losses.slice(-3))).toBeLessThan(mean(losses.slice(0, 3)));
     });
 
     it('rejects a batch of the wrong shape with INVALID_ARGUMENT, without taking a step', () => {
@@ -106,7 +121,7 @@ export function describeGenerativeModelContract(fixture: ContractFixture): void 
 
     it('round-trips through save/load: same samples, step count and next training loss (optimiser state kept)', async () => {
       const model = track(build());
-      for (let i = 0; i < 3; i += 1) model.trainStep(batch).dispose();
+      for (let i = 0; i < 3; i += 1) model.trainStep(batch, labels).dispose();
       const bytes = await model.save();
       const restored = track(await loadModel(bytes));
 
@@ -115,19 +130,19 @@ export function describeGenerativeModelContract(fixture: ContractFixture): void 
       expect(restored.dataShape).toEqual(model.dataShape);
       expect(restored.stepCount).toBe(3);
       expect(await read(restored.sample(4, 99))).toEqual(await read(model.sample(4, 99)));
-      const [next, nextRestored] = [model.trainStep(batch), restored.trainStep(batch)];
+      const [next, nextRestored] = [model.trainStep(batch, labels), restored.trainStep(batch, labels)];
       expect(await read(nextRestored)).toEqual(await read(next));
       expect(await read(restored.sample(4, 99))).toEqual(await read(model.sample(4, 99)));
     });
 
     it('samples identically in a fresh process, from a new model and from saved bytes', async () => {
       const model = track(build());
-      for (let i = 0; i < 2; i += 1) model.trainStep(batch).dispose();
+      for (let i = 0; i < 2; i += 1) model.trainStep(batch, labels).dispose();
       const dir = mkdtempSync(join(tmpdir(), 'genlab-contract-'));
       try {
         const bytesFile = join(dir, 'model.bin');
         writeFileSync(bytesFile, await model.save());
-        const spec = { family: fixture.family, config: fixture.config, dataShape: fixture.dataShape, seed: SEED, n: 6, sampleSeed: 5 };
+        const spec = { family: fixture.family, config: fixture.config, dataShape: fixture.dataShape, seed: SEED, numClasses: fixture.numClasses, n: 6, sampleSeed: 5 };
         const out = execFileSync(process.execPath, [RUN_TS, FRESH_PROCESS_SCRIPT, JSON.stringify(spec), bytesFile], { encoding: 'utf8' });
         const child = JSON.parse(out) as { fresh: string; loaded: string };
 
@@ -147,7 +162,7 @@ export function describeGenerativeModelContract(fixture: ContractFixture): void 
 
     it('does not leak tensors across trainStep, sample, save and its estimators', async () => {
       const model = track(build());
-      await expectNoTensorLeak(() => model.trainStep(batch), { label: 'trainStep' });
+      await expectNoTensorLeak(() => model.trainStep(batch, labels), { label: 'trainStep' });
       await expectNoTensorLeak(() => model.sample(3, 1), { label: 'sample' });
       await expectNoTensorLeak(() => model.save(), { label: 'save' });
       if (canComputeElbo(model)) await expectNoTensorLeak(() => model.elbo(batch), { label: 'elbo' });
@@ -165,7 +180,7 @@ export function describeGenerativeModelContract(fixture: ContractFixture): void 
     it('frees every tensor it owns on dispose, and refuses use afterwards', () => {
       const before = tf.memory().numTensors;
       const model = build();
-      model.trainStep(batch).dispose();
+      model.trainStep(batch, labels).dispose();
       model.dispose();
       expect(tf.memory().numTensors).toBe(before);
       expect(() => model.sample(1, 1)).toThrow(expect.objectContaining({ code: ErrorCode.FailedPrecondition }));
@@ -174,7 +189,7 @@ export function describeGenerativeModelContract(fixture: ContractFixture): void 
     it('bounds log p(x) consistently: per-example values in nats, IWAE-k ≥ ELBO on average', async () => {
       const model = track(build());
       if (!canComputeElbo(model) || !canComputeIwae(model)) return;
-      for (let i = 0; i < 20; i += 1) model.trainStep(batch).dispose();
+      for (let i = 0; i < 20; i += 1) model.trainStep(batch, labels).dispose();
       const n = batch.shape[0];
       const elbo = await read(model.elbo(batch, { seed: 3 }));
       expect(elbo).toHaveLength(n);
@@ -191,6 +206,19 @@ export function describeGenerativeModelContract(fixture: ContractFixture): void 
       expect(Math.abs(iwae1 - elboAvg)).toBeLessThan(0.05 * Math.abs(elboAvg) + 0.5);
       expect(iwae50).toBeGreaterThan(elboAvg);
       expect(iwae50).toBeGreaterThan(iwae1);
+    });
+
+    it('computes exact log p(x): finite per-example values in nats, ≤ 0 on discrete data, no tensor leak', async () => {
+      const model = track(build());
+      if (!model.capabilities.logProb || typeof model.logProb !== 'function') return; // canComputeLogProb(model)
+      const logProb = (x: tf.Tensor) => (model.logProb as NonNullable<GenerativeModel['logProb']>).call(model, x, { seed: 3 });
+      for (let i = 0; i < 5; i += 1) model.trainStep(batch, labels).dispose();
+      const values = logProb(batch);
+      expect(values.shape).toEqual([batch.shape[0]]);
+      const logP = await read(values);
+      expect(logP.every(Number.isFinite)).toBe(true);
+      if (!fixture.continuous) expect(logP.every((v) => v <= 0)).toBe(true); // discrete data: log p ≤ 0
+      await expectNoTensorLeak(() => logProb(batch), { label: 'logProb' });
     });
   });
 }

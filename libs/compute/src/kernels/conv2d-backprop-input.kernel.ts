@@ -1,0 +1,203 @@
+import * as tf from '@tensorflow/tfjs';
+import { disposeInfo, runWasmKernel as run, type KernelArgs } from './wasm-kernel-call';
+
+/*
+ * tfjs-backend-wasm's own Conv2DBackpropInput (the input gradient of conv2d, and the forward
+ * pass of conv2dTranspose) is a plain loop, far slower than its XNNPACK Conv2D: for
+ * dcgan-28's [64, 7, 7, 128] → [64, 14, 14, 64] layer it was most of a training step. This
+ * kernel computes the same thing with Conv2D:
+ *
+ *   dx[b, y, x, ci] = Σ_{ho, wo, i, j, co: ho·s + i − top = y, wo·s + j − left = x} dy[b, ho, wo, co] · W[i, j, ci, co]
+ *
+ * - Sub-pixel (when the strides are equal and divide the input size): the outputs with
+ *   y ≡ ry, x ≡ rx (mod s) take only the filter taps i ≡ (ry + top), j ≡ (rx + left)
+ *   (mod s); each of the s² phases is a stride-1 correlation of dy with that sub-filter,
+ *   rotated by 180° and with its channels swapped, and DepthToSpace interleaves the phases.
+ *   It does exactly the multiplications of a direct transposed convolution.
+ * - Otherwise, dy upsampled with s − 1 zeros between values, padded by k − 1 − pad, is
+ *   correlated at stride 1 with the whole rotated filter (s² times the multiplications,
+ *   most by zero, and still faster than the loop).
+ * NCHW, and paddings wider than the kernel, go to wasm's own kernel.
+ */
+
+type Pair = [number, number];
+
+export function createConv2dBackpropInputKernel(fallback: tf.KernelFunc): tf.KernelFunc {
+  const kernel = (args: KernelArgs): tf.TensorInfo => {
+    const { inputs, attrs } = args;
+    const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+    const { inputShape, strides, pad, dataFormat, dimRoundingMode } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+    if (tf.backend_util.convertConv2DDataFormat(dataFormat) !== 'channelsLast') return fallback(args) as tf.TensorInfo;
+    const info = tf.backend_util.computeConv2DInfo(
+      inputShape,
+      filter.shape as [number, number, number, number],
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+      false,
+      'channelsLast',
+    );
+    const [kh, kw] = [info.filterHeight, info.filterWidth];
+    const [sh, sw] = [info.strideHeight, info.strideWidth];
+    const [n, height, width] = inputShape;
+    const [, outH, outW, outC] = dy.shape;
+    const padTop = kh - 1 - info.padInfo.top;
+    const padLeft = kw - 1 - info.padInfo.left;
+    if (padTop < 0 || padLeft < 0) return fallback(args) as tf.TensorInfo;
+
+    const subPixel = subPixelPlan(info, inputShape, dy.shape as number[]);
+    if (subPixel) return subPixelBackpropInput(args, dy, filter, subPixel);
+
+    const temporaries: tf.TensorInfo[] = [];
+    const keep = (t: tf.TensorInfo) => (temporaries.push(t), t);
+    try {
+      // Zero-upsample: [n, Ho, 1, Wo, 1, C] padded to [n, Ho, sh, Wo, sw, C] is [n, Ho·sh, Wo·sw, C].
+      let u = dy;
+      if (sh > 1 || sw > 1) {
+        const split = keep(run('Reshape', args, { x: dy }, { shape: [n, outH, 1, outW, 1, outC] }));
+        const spread = keep(
+          run('PadV2', args, { x: split }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 }),
+        );
+        u = keep(run('Reshape', args, { x: spread }, { shape: [n, outH * sh, outW * sw, outC] }));
+      }
+      // Rows/columns of u the correlation needs below/right of it (negative: u is too long).
+      let padBottom = height + kh - 1 - padTop - u.shape[1];
+      let padRight = width + kw - 1 - padLeft - u.shape[2];
+      if (padBottom < 0 || padRight < 0) {
+        const size = [n, u.shape[1] + Math.min(0, padBottom), u.shape[2] + Math.min(0, padRight), outC];
+        u = keep(run('Slice', args, { x: u }, { begin: [0, 0, 0, 0], size }));
+        [padBottom, padRight] = [Math.max(0, padBottom), Math.max(0, padRight)];
+      }
+      const flipped = keep(run('Reverse', args, { x: filter }, { dims: [0, 1] }));
+      const rotated = keep(run('Transpose', args, { x: flipped }, { perm: [0, 1, 3, 2] }));
+      const pads: Pair[] = [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]];
+      return run('Conv2D', args, { x: u, filter: rotated }, {
+        strides: [1, 1],
+        pad: pads,
+        dataFormat: 'NHWC',
+        dilations: [1, 1],
+      } as unknown as tf.NamedAttrMap);
+    } finally {
+      temporaries.forEach((t) => disposeInfo(args, t));
+    }
+  };
+  return kernel as unknown as tf.KernelFunc;
+}
+
+/** One output phase along one axis: filter taps r, r + s, …, and the correlation's padding. */
+interface AxisPhase {
+  readonly firstTap: number;
+  readonly taps: number;
+  readonly padBefore: number;
+  readonly padAfter: number;
+}
+
+interface SubPixelPlan {
+  readonly stride: number;
+  /** `[ry][rx]` */
+  readonly phases: (readonly [AxisPhase, AxisPhase])[][];
+}
+
+/** Output phase `r` of an axis: input size `size` (divisible by `s`), dy size `dySize`, kernel `k`, leading pad `pad`. */
+function axisPhase(r: number, s: number, k: number, pad: number, size: number, dySize: number): AxisPhase | undefined {
+  const firstTap = (r + pad) % s;
+  const shift = Math.floor((r + pad) / s);
+  const taps = Math.ceil((k - firstTap) / s);
+  const padBefore = taps - 1 - shift;
+  const padAfter = size / s + taps - 1 - padBefore - dySize;
+  return taps > 0 && padBefore >= 0 && padAfter >= 0 ? { firstTap, taps, padBefore, padAfter } : undefined;
+}
+
+function subPixelPlan(info: tf.backend_util.Conv2DInfo, inputShape: readonly number[], dyShape: readonly number[]): SubPixelPlan | undefined {
+  const s = info.strideHeight;
+  const [, height, width] = inputShape;
+  if (s !== info.strideWidth || height % s !== 0 || width % s !== 0) return undefined;
+  const phases: (readonly [AxisPhase, AxisPhase])[][] = [];
+  for (let ry = 0; ry < s; ry += 1) {
+    const row: (readonly [AxisPhase, AxisPhase])[] = [];
+    for (let rx = 0; rx < s; rx += 1) {
+      const py = axisPhase(ry, s, info.filterHeight, info.padInfo.top, height, dyShape[1]);
+      const px = axisPhase(rx, s, info.filterWidth, info.padInfo.left, width, dyShape[2]);
+      if (!py || !px) return undefined;
+      row.push([py, px]);
+    }
+    phases.push(row);
+  }
+  return { stride: s, phases };
+}
+
+/**
+ * The rotated sub-filters `[My, Mx, outC, inC]` of every phase, in `plan.phases.flat()` order.
+ * Rotating the whole filter first (reverse both spatial axes, swap the channels) makes each
+ * phase's taps an increasing run with stride s from (k − 1 − firstTap) mod s; when s divides
+ * both kernel sides they are gathered with one transpose and contiguous slices.
+ */
+function phaseFilters(args: KernelArgs, filter: tf.TensorInfo, plan: SubPixelPlan, keep: (t: tf.TensorInfo) => tf.TensorInfo): tf.TensorInfo[] {
+  const [kh, kw, inC, outC] = filter.shape;
+  const s = plan.stride;
+  const flipped = keep(run('Reverse', args, { x: filter }, { dims: [0, 1] }));
+  const rotated = keep(run('Transpose', args, { x: flipped }, { perm: [0, 1, 3, 2] }));
+  const phases = plan.phases.flat();
+  const offset = (k: number, firstTap: number) => (k - 1 - firstTap) % s;
+  if (s === 1) return [rotated];
+  if (kh % s === 0 && kw % s === 0) {
+    const [mh, mw] = [kh / s, kw / s];
+    const spread = keep(run('Reshape', args, { x: rotated }, { shape: [mh, s, mw, s, outC * inC] }));
+    const grouped = keep(run('Transpose', args, { x: spread }, { perm: [1, 3, 0, 2, 4] }));
+    const byPhase = keep(run('Reshape', args, { x: grouped }, { shape: [s * s, mh, mw, outC * inC] }));
+    return phases.map(([py, px]) => {
+      const index = offset(kh, py.firstTap) * s + offset(kw, px.firstTap);
+      const taps = keep(run('Slice', args, { x: byPhase }, { begin: [index, 0, 0, 0], size: [1, mh, mw, outC * inC] }));
+      return keep(run('Reshape', args, { x: taps }, { shape: [mh, mw, outC, inC] }));
+    });
+  }
+  return phases.map(([py, px]) =>
+    keep(
+      run('StridedSlice', args, { x: rotated }, {
+        begin: [offset(kh, py.firstTap), offset(kw, px.firstTap), 0, 0],
+        end: [kh, kw, outC, inC],
+        strides: [s, s, 1, 1],
+        beginMask: 0,
+        endMask: 0,
+        ellipsisMask: 0,
+        newAxisMask: 0,
+        shrinkAxisMask: 0,
+      }),
+    ),
+  );
+}
+
+function subPixelBackpropInput(args: KernelArgs, dy: tf.TensorInfo, filter: tf.TensorInfo, plan: SubPixelPlan): tf.TensorInfo {
+  const s = plan.stride;
+  const n = dy.shape[0];
+  const inC = filter.shape[2];
+  const temporaries: tf.TensorInfo[] = [];
+  const keep = (t: tf.TensorInfo) => (temporaries.push(t), t);
+  try {
+    const filters = phaseFilters(args, filter, plan, keep);
+    const outputs = plan.phases.flat().map(([py, px], i) =>
+      keep(
+        run('Conv2D', args, { x: dy, filter: filters[i] }, {
+          strides: [1, 1],
+          pad: [[0, 0], [py.padBefore, py.padAfter], [px.padBefore, px.padAfter], [0, 0]],
+          dataFormat: 'NHWC',
+          dilations: [1, 1],
+        } as unknown as tf.NamedAttrMap),
+      ),
+    );
+    if (s === 1) {
+      temporaries.pop(); // the one phase is the result
+      return outputs[0];
+    }
+    // Phase (ry, rx) as channels (ry·s + rx)·C + c of [n, P, Q, s²C], i.e. [n·P, Q, ry, (rx, c)];
+    // moving ry before Q puts it at row p·s + ry and rx at column q·s + rx.
+    const [p, q] = [outputs[0].shape[1], outputs[0].shape[2]];
+    const stacked = keep(run('Concat', args, outputs as unknown as tf.NamedTensorInfoMap, { axis: 3 }));
+    const split = keep(run('Reshape', args, { x: stacked }, { shape: [n * p, q, s, s * inC] }));
+    const interleaved = keep(run('Transpose', args, { x: split }, { perm: [0, 2, 1, 3] }));
+    return run('Reshape', args, { x: interleaved }, { shape: [n, p * s, q * s, inC] });
+  } finally {
+    temporaries.forEach((t) => disposeInfo(args, t));
+  }
+}

@@ -1,0 +1,206 @@
+import { SeededRng, assertSeed, deriveSeed, tf } from '@genlab/compute';
+import { failedPrecondition, invalidArgument } from '@genlab/errors';
+import { assertPositiveInteger, toBatchMatrix } from '../data-shape';
+import type { GenerativeModel, ModelCapabilities, SampleOptions } from '../generative-model';
+import { ParameterSet } from '../nn/parameter-set';
+import { encodeModelBytes, type TensorRecord } from '../serialization/model-bytes';
+import type { DcganConfig, GanConfig, WganGpConfig } from './gan.config';
+import { assertGanDataShape } from './gan.data';
+import { createGanNetworks, generatorInput, type Generator } from './gan.network';
+import { GanTrainer, type GanObjective } from './gan.trainer';
+
+export type GanFamily = 'dcgan' | 'wgan-gp';
+
+/** What a GAN can do: sample, and (if so configured) condition on a class; no likelihood, no encoder. */
+export const ganCapabilities = (conditional: boolean): ModelCapabilities =>
+  Object.freeze({ sample: true, logProb: false, elbo: false, iwae: false, encode: false, decode: false, conditional });
+
+const MAX_SAMPLES = 1 << 20;
+const MAX_CLASSES = 1 << 16;
+
+/** Scalars saved with a GAN besides its config and tensors. */
+export interface GanState {
+  readonly seed: number;
+  /** Classes of a conditional model (0 if unconditional). */
+  readonly numClasses: number;
+  readonly generatorSteps: number;
+  readonly discriminatorSteps: number;
+  readonly trainRng: number;
+}
+
+export type GanInit = {
+  readonly dataShape: readonly number[];
+  readonly seed: number;
+  readonly numClasses?: number;
+  readonly saved?: { readonly state: GanState; readonly tensors: ReadonlyMap<string, TensorRecord> };
+} & ({ readonly family: 'dcgan'; readonly config: DcganConfig } | { readonly family: 'wgan-gp'; readonly config: WganGpConfig });
+
+function objectiveOf(init: GanInit): GanObjective {
+  return init.family === 'dcgan'
+    ? { kind: 'non-saturating' }
+    : { kind: 'wgan-gp', gradientPenalty: init.config.gradientPenalty, nCritic: init.config.nCritic };
+}
+
+function resolveNumClasses(family: GanFamily, config: GanConfig, numClasses: number | undefined): number {
+  if (!config.conditional) return 0;
+  if (numClasses === undefined || !Number.isInteger(numClasses) || numClasses < 2 || numClasses > MAX_CLASSES) {
+    throw invalidArgument(
+      `${family} with conditional: true needs the number of classes (an integer in [2, ${MAX_CLASSES}], got ${String(numClasses)}): ` +
+        'train on a labelled dataset, or set conditional: false',
+      { family, numClasses },
+    );
+  }
+  return numClasses;
+}
+
+/**
+ * A generative adversarial network, DCGAN (non-saturating loss) or WGAN-GP, with conv or MLP
+ * networks, optionally class-conditional. Parameters: `generator.*` and `discriminator.*`
+ * (the critic, for WGAN-GP); BatchNorm running statistics: `buffers.*`. `trainStep` returns
+ * the generator's loss (see `GanTrainer.step`). Sampling runs the generator in evaluation
+ * mode (BatchNorm with its running statistics).
+ */
+export class GanModel<C extends GanConfig = GanConfig> implements GenerativeModel<C> {
+  readonly family: GanFamily;
+  readonly config: C;
+  readonly capabilities: ModelCapabilities;
+  readonly dataShape: readonly number[];
+  readonly numClasses: number;
+  private readonly seed: number;
+  private readonly generatorParams: ParameterSet;
+  private readonly discriminatorParams: ParameterSet;
+  private readonly buffers: ParameterSet;
+  private readonly generator: Generator;
+  private readonly trainer: GanTrainer;
+  /** z and interpolation noise of training steps. */
+  private readonly trainRng: SeededRng;
+  private disposed = false;
+
+  constructor(init: GanInit) {
+    const { family, config, dataShape, seed, saved } = init;
+    assertGanDataShape(family, config, dataShape);
+    this.family = family;
+    this.config = config as C;
+    this.dataShape = Object.freeze([...dataShape]);
+    this.numClasses = saved ? saved.state.numClasses : resolveNumClasses(family, config, init.numClasses);
+    this.capabilities = ganCapabilities(config.conditional);
+    this.seed = seed;
+    this.generatorParams = new ParameterSet(saved?.tensors);
+    this.discriminatorParams = new ParameterSet(saved?.tensors);
+    this.buffers = new ParameterSet(saved?.tensors);
+    let trainer: GanTrainer | undefined;
+    try {
+      const nets = createGanNetworks(
+        { ...config, dataShape, numClasses: this.numClasses, discriminatorBatchNorm: family === 'dcgan' },
+        { g: this.generatorParams, d: this.discriminatorParams, buffers: this.buffers },
+        deriveSeed(seed, 'init'),
+      );
+      this.generator = nets.generator;
+      trainer = new GanTrainer({
+        ...nets,
+        generatorParams: this.generatorParams,
+        discriminatorParams: this.discriminatorParams,
+        latentDim: config.latentDim,
+        objective: objectiveOf(init),
+        adam: { learningRate: config.learningRate, beta1: config.beta1, beta2: config.beta2 },
+      });
+      if (saved) trainer.restore(saved.state, saved.tensors);
+    } catch (error) {
+      // a half-built model must not leak variables
+      [this.generatorParams, this.discriminatorParams, this.buffers].forEach((p) => p.dispose());
+      trainer?.dispose();
+      throw error;
+    }
+    this.trainer = trainer;
+    this.trainRng = new SeededRng(saved?.state.trainRng ?? deriveSeed(seed, 'train-noise'));
+  }
+
+  /** Generator updates so far (one per `trainStep`). */
+  get stepCount(): number {
+    return this.trainer.generatorSteps;
+  }
+
+  /** Trainable scalars of the generator and of the discriminator (critic). */
+  get parameterCounts(): { generator: number; discriminator: number } {
+    return { generator: this.generatorParams.size, discriminator: this.discriminatorParams.size };
+  }
+
+  /**
+   * `n` generator samples G(z), z ~ N(0, I) from `seed`: images in [0, 1] (conv) or real
+   * values (mlp). A conditional model samples class `options.labels[i]` for sample i; without
+   * labels it draws the classes uniformly, from `seed` too.
+   */
+  sample(n: number, seed: number, options: SampleOptions = {}): tf.Tensor {
+    this.assertLive();
+    assertPositiveInteger(n, 'n', MAX_SAMPLES);
+    assertSeed(seed);
+    const labels = this.numClasses > 0 ? this.sampleLabels(n, seed, options.labels) : undefined;
+    return tf.tidy(() => {
+      const z = tf.randomNormal([n, this.config.latentDim], 0, 1, 'float32', seed) as tf.Tensor2D;
+      const oneHot = labels ? (tf.oneHot(tf.tensor1d(labels, 'int32'), this.numClasses).toFloat() as tf.Tensor2D) : undefined;
+      return this.generator.apply(generatorInput(z, oneHot), { training: false });
+    });
+  }
+
+  /**
+   * One DCGAN step (a discriminator then a generator update) or WGAN-GP step (`nCritic`
+   * critic updates then a generator update) on `batch`. Returns the **generator's loss** of
+   * its update: −log σ(D(G(z))) averaged (DCGAN), or −E[C(G(z))] (WGAN-GP). A conditional
+   * model needs `labels` (int32 `[n]`, classes in [0, numClasses); a class outside that range
+   * acts as "no class", an all-zero one-hot row).
+   */
+  trainStep(batch: tf.Tensor, labels?: tf.Tensor1D): tf.Scalar {
+    this.assertLive();
+    return tf.tidy(() => {
+      const x = toBatchMatrix(batch, this.dataShape).reshape([batch.shape[0], ...this.dataShape]); // validates before any state changes
+      const oneHot = this.numClasses > 0 ? this.labelsOneHot(labels, x.shape[0]) : undefined;
+      return this.trainer.step(x, oneHot, this.trainRng);
+    });
+  }
+
+  async save(): Promise<Uint8Array> {
+    this.assertLive();
+    const state: GanState = { seed: this.seed, numClasses: this.numClasses, ...this.trainer.exportState(), trainRng: this.trainRng.getState() };
+    // Every read is issued before the first await: the snapshot is of one instant.
+    const parts = await Promise.all([
+      this.generatorParams.toRecords(),
+      this.discriminatorParams.toRecords(),
+      this.buffers.toRecords(),
+      this.trainer.toRecords(),
+    ]);
+    return encodeModelBytes({ family: this.family, config: this.config, dataShape: this.dataShape, state: { ...state }, tensors: parts.flat() });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    [this.generatorParams, this.discriminatorParams, this.buffers].forEach((p) => p.dispose());
+    this.trainer.dispose();
+  }
+
+  private labelsOneHot(labels: tf.Tensor1D | undefined, n: number): tf.Tensor2D {
+    if (!labels || labels.rank !== 1 || labels.shape[0] !== n || labels.dtype !== 'int32') {
+      throw invalidArgument(
+        `labels: a conditional ${this.family} needs the batch's classes as an int32 tensor of shape [${n}]` +
+          (labels ? `, got ${labels.dtype}[${labels.shape.join(', ')}]` : ''),
+        { family: this.family },
+      );
+    }
+    return tf.oneHot(labels, this.numClasses).toFloat() as tf.Tensor2D;
+  }
+
+  private sampleLabels(n: number, seed: number, labels: Int32Array | undefined): Int32Array {
+    if (labels === undefined) {
+      const rng = new SeededRng(deriveSeed(seed, 'sample-labels'));
+      return Int32Array.from({ length: n }, () => rng.nextUint32() % this.numClasses);
+    }
+    if (labels.length !== n || labels.some((c) => !Number.isInteger(c) || c < 0 || c >= this.numClasses)) {
+      throw invalidArgument(`labels: must hold ${n} classes in [0, ${this.numClasses - 1}]`, { n, numClasses: this.numClasses });
+    }
+    return labels;
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw failedPrecondition(`this ${this.family} model has been disposed`);
+  }
+}

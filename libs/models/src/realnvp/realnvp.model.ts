@@ -1,0 +1,176 @@
+import { SeededRng, assertSeed, deriveSeed, tf } from '@genlab/compute';
+import { failedPrecondition, invalidArgument } from '@genlab/errors';
+import { assertPositiveInteger, dataSize, toBatchMatrix, toDataShape } from '../data-shape';
+import type { EstimatorOptions, GenerativeModel, ModelCapabilities } from '../generative-model';
+import { ParameterSet } from '../nn/parameter-set';
+import { Adam } from '../optim/adam';
+import { encodeModelBytes, type TensorRecord } from '../serialization/model-bytes';
+import type { RealNvpConfig } from './realnvp.config';
+import { createRealNvpFlow, flowDecode, flowEncode, flowLogProb, type RealNvpFlow } from './realnvp.flow';
+
+export const REALNVP_CAPABILITIES: ModelCapabilities = Object.freeze({
+  sample: true,
+  logProb: true,
+  elbo: false,
+  iwae: false,
+  encode: true,
+  decode: true,
+  conditional: false,
+});
+
+const MAX_SAMPLES = 1 << 20;
+
+/** Scalars saved with a RealNVP besides its config and tensors. */
+export interface RealNvpState {
+  readonly seed: number;
+  readonly step: number;
+  readonly trainRng: number;
+  readonly evalRng: number;
+}
+
+export interface RealNvpInit {
+  readonly config: RealNvpConfig;
+  readonly dataShape: readonly number[];
+  readonly seed: number;
+  readonly saved?: { readonly state: RealNvpState; readonly tensors: ReadonlyMap<string, TensorRecord> };
+}
+
+/**
+ * RealNVP: an invertible flow x ↔ z of affine couplings with z ~ N(0, I), so log p(x) is
+ * exact (for images: of the dequantized data, see realnvp.dequantize.ts) and the latent space
+ * has the data's dimension. See `realNvpConfigSchema`.
+ */
+export class RealNvpModel implements GenerativeModel<RealNvpConfig> {
+  readonly family = 'realnvp' as const;
+  readonly capabilities = REALNVP_CAPABILITIES;
+  readonly config: RealNvpConfig;
+  readonly dataShape: readonly number[];
+  readonly latentDim: number;
+  private readonly seed: number;
+  private readonly params: ParameterSet;
+  private readonly flow: RealNvpFlow;
+  private readonly optimizer: Adam;
+  /** Dequantization noise for training steps (images only). */
+  private readonly trainRng: SeededRng;
+  /** Dequantization noise for `logProb` calls without a seed. */
+  private readonly evalRng: SeededRng;
+  private disposed = false;
+
+  constructor({ config, dataShape, seed, saved }: RealNvpInit) {
+    this.config = config;
+    this.dataShape = Object.freeze([...dataShape]);
+    this.latentDim = dataSize(dataShape);
+    this.seed = seed;
+    this.params = new ParameterSet(saved?.tensors);
+    let flow: RealNvpFlow | undefined;
+    let optimizer: Adam | undefined;
+    try {
+      flow = createRealNvpFlow(this.params, config, dataShape, deriveSeed(seed, 'init'));
+      optimizer = new Adam(this.params, { learningRate: config.learningRate });
+      if (saved) optimizer.restore({ step: saved.state.step }, saved.tensors);
+    } catch (error) {
+      this.params.dispose();
+      flow?.dispose();
+      optimizer?.dispose();
+      throw error;
+    }
+    this.flow = flow;
+    this.optimizer = optimizer;
+    this.trainRng = new SeededRng(saved?.state.trainRng ?? deriveSeed(seed, 'train-noise'));
+    this.evalRng = new SeededRng(saved?.state.evalRng ?? deriveSeed(seed, 'eval-noise'));
+  }
+
+  get stepCount(): number {
+    return this.optimizer.stepCount;
+  }
+
+  get parameterCount(): number {
+    return this.params.size;
+  }
+
+  /** Whether images are dequantized ('uniform', log-likelihood of 8-bit data) or the density is on raw values ('none'). */
+  get dequantization(): 'uniform' | 'none' {
+    return this.flow.dequantize;
+  }
+
+  /** `n` draws x = f⁻¹(z), z ~ N(0, I) from `seed`; images as 8-bit values ⌊v⌋/255. */
+  sample(n: number, seed: number): tf.Tensor {
+    this.assertLive();
+    assertPositiveInteger(n, 'n', MAX_SAMPLES);
+    assertSeed(seed);
+    return tf.tidy(() => {
+      const z = tf.randomNormal([n, this.latentDim], 0, 1, 'float32', seed) as tf.Tensor2D;
+      return toDataShape(flowDecode(this.flow, z, true), this.dataShape);
+    });
+  }
+
+  trainStep(batch: tf.Tensor): tf.Scalar {
+    this.assertLive();
+    return tf.tidy(() => {
+      const x = toBatchMatrix(batch, this.dataShape); // validates before any state changes
+      const noise = this.noise(x.shape[0], this.flow.dequantize === 'uniform' ? this.trainRng.nextSeed() : undefined);
+      const variables = this.params.variables;
+      const { value, grads } = tf.variableGrads(() => tf.neg(tf.mean(flowLogProb(this.flow, x, noise))) as tf.Scalar, variables);
+      this.optimizer.apply(variables.map((v) => grads[v.name]));
+      return value;
+    });
+  }
+
+  /**
+   * log p(x) in nats per example. Real-valued data: the exact density. Images ('uniform'):
+   * the density of the dequantized value 255·x + u in [0, 256)^D for one draw of u (from
+   * `options.seed`, else the model's evaluation stream), i.e. the log-likelihood of the 8-bit
+   * data in the usual convention; bits/dim = −logProb / (D ln 2).
+   */
+  logProb(x: tf.Tensor, options: EstimatorOptions = {}): tf.Tensor1D {
+    this.assertLive();
+    let seed: number | undefined;
+    if (this.flow.dequantize === 'uniform') {
+      if (options.seed !== undefined) assertSeed(options.seed, 'seed');
+      seed = options.seed ?? this.evalRng.nextSeed();
+    }
+    return tf.tidy(() => {
+      const xm = toBatchMatrix(x, this.dataShape, 'x');
+      return flowLogProb(this.flow, xm, this.noise(xm.shape[0], seed));
+    });
+  }
+
+  /** z = f(x), `[n, D]` (images dequantized at the cell centre, so decode(encode(x)) = x). */
+  encode(x: tf.Tensor): tf.Tensor2D {
+    this.assertLive();
+    return tf.tidy(() => flowEncode(this.flow, toBatchMatrix(x, this.dataShape, 'x')));
+  }
+
+  /** x = f⁻¹(z) in data shape; images as continuous values in [0, 1] (not rounded to 8 bits). */
+  decode(z: tf.Tensor): tf.Tensor {
+    this.assertLive();
+    if (z.rank !== 2 || z.shape[1] !== this.latentDim || z.shape[0] === 0) {
+      throw invalidArgument(`z: expected shape [n, ${this.latentDim}] with n ≥ 1, got [${z.shape.join(', ')}]`, { shape: z.shape });
+    }
+    return tf.tidy(() => toDataShape(flowDecode(this.flow, tf.cast(z, 'float32') as tf.Tensor2D, false), this.dataShape));
+  }
+
+  async save(): Promise<Uint8Array> {
+    this.assertLive();
+    const state: RealNvpState = { seed: this.seed, step: this.optimizer.stepCount, trainRng: this.trainRng.getState(), evalRng: this.evalRng.getState() };
+    const [params, moments] = await Promise.all([this.params.toRecords(), this.optimizer.toRecords()]);
+    return encodeModelBytes({ family: this.family, config: this.config, dataShape: this.dataShape, state: { ...state }, tensors: [...params, ...moments] });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.params.dispose();
+    this.optimizer.dispose();
+    this.flow.dispose();
+  }
+
+  /** Uniform dequantization noise `[n, D]` in [0, 1) for `seed`, or none for real-valued data. */
+  private noise(n: number, seed: number | undefined): tf.Tensor2D | undefined {
+    return seed === undefined ? undefined : (tf.randomUniform([n, this.latentDim], 0, 1, 'float32', seed) as tf.Tensor2D);
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw failedPrecondition('this realnvp model has been disposed');
+  }
+}
