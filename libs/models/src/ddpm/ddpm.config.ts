@@ -1,10 +1,6 @@
 import { z } from 'zod';
+import { positiveInt, trainingFields } from '../config-fields';
 
-const positiveInt = (max: number) =>
-  z
-    .int({ error: 'must be a positive integer' })
-    .min(1, { error: 'must be a positive integer' })
-    .max(max, { error: `must be at most ${max}` });
 
 /** Denoiser networks: an MLP for vector data (2-D points), a small U-Net for images. */
 export const DDPM_ARCHITECTURES = ['mlp', 'unet'] as const;
@@ -59,15 +55,7 @@ const ddpmObject = z.strictObject({
     .refine((d) => d % 2 === 0, { error: 'must be an even integer from 4 to 1024' })
     .default(32)
     .meta({ description: 'Size of the sinusoidal embedding of the step t.' }),
-  learningRate: z
-    .number({ error: 'must be a positive number' })
-    .positive({ error: 'must be a positive number' })
-    .max(1, { error: 'must be at most 1' })
-    .default(1e-3)
-    .meta({ description: 'Adam step size.' }),
-  batchSize: positiveInt(65536).default(128).meta({ description: 'Examples per training step.' }),
-  epochs: positiveInt(100000).default(20).meta({ description: 'Passes over the training set.' }),
-  maxSteps: positiveInt(Number.MAX_SAFE_INTEGER).optional().meta({ description: 'Stop after this many steps, if earlier.' }),
+  ...trainingFields(),
 });
 
 /**

@@ -1,10 +1,6 @@
 import { z } from 'zod';
+import { batchSizeField, epochsField, learningRateField, maxStepsField, positiveInt } from '../config-fields';
 
-const positiveInt = (max: number) =>
-  z
-    .int({ error: 'must be a positive integer' })
-    .min(1, { error: 'must be a positive integer' })
-    .max(max, { error: `must be at most ${max}` });
 
 const widths = (what: string, count: number, defaults: number[]) =>
   z
@@ -49,17 +45,12 @@ function ganFields(defaults: { learningRate: number; beta1: number; beta2: numbe
       .boolean({ error: 'must be true or false' })
       .default(false)
       .meta({ description: 'Class-conditional: one-hot labels enter both networks; needs a labelled dataset (numClasses).' }),
-    learningRate: z
-      .number({ error: 'must be a positive number' })
-      .positive({ error: 'must be a positive number' })
-      .max(1, { error: 'must be at most 1' })
-      .default(defaults.learningRate)
-      .meta({ description: 'Adam step size of both optimisers.' }),
+    learningRate: learningRateField(defaults.learningRate).meta({ description: 'Adam step size of both optimisers.' }),
     beta1: probability(1, defaults.beta1, "Adam's β1 (both optimisers)."),
     beta2: probability(1, defaults.beta2, "Adam's β2 (both optimisers)."),
-    batchSize: positiveInt(65536).default(64).meta({ description: 'Real examples per training step.' }),
-    epochs: positiveInt(100000).default(20).meta({ description: 'Passes over the training set.' }),
-    maxSteps: positiveInt(Number.MAX_SAFE_INTEGER).optional().meta({ description: 'Stop after this many steps, if earlier.' }),
+    batchSize: batchSizeField(64, 'Real examples per training step.'),
+    epochs: epochsField(20),
+    maxSteps: maxStepsField(),
   };
 }
 

@@ -1,10 +1,6 @@
 import { z } from 'zod';
+import { positiveInt, trainingFields } from '../config-fields';
 
-const positiveInt = (max: number) =>
-  z
-    .int({ error: 'must be a positive integer' })
-    .min(1, { error: 'must be a positive integer' })
-    .max(max, { error: `must be at most ${max}` });
 
 export const MADE_ORDERINGS = ['natural', 'random'] as const;
 export type MadeOrdering = (typeof MADE_ORDERINGS)[number];
@@ -46,15 +42,7 @@ export const madeConfigSchema = z
       .meta({
         description: "'static': x > 0.5 (data in [0, 1], e.g. MNIST); 'none': the data must already be binary (0 or 1).",
       }),
-    learningRate: z
-      .number({ error: 'must be a positive number' })
-      .positive({ error: 'must be a positive number' })
-      .max(1, { error: 'must be at most 1' })
-      .default(1e-3)
-      .meta({ description: 'Adam step size.' }),
-    batchSize: positiveInt(65536).default(128).meta({ description: 'Examples per training step.' }),
-    epochs: positiveInt(100000).default(20).meta({ description: 'Passes over the training set.' }),
-    maxSteps: positiveInt(Number.MAX_SAFE_INTEGER).optional().meta({ description: 'Stop after this many steps, if earlier.' }),
+    ...trainingFields(),
   })
   .meta({ title: 'MADE', description: 'Masked autoencoder for distribution estimation (binary data, exact likelihood).' });
 

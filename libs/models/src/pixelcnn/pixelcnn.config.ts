@@ -1,10 +1,6 @@
 import { z } from 'zod';
+import { positiveInt, trainingFields } from '../config-fields';
 
-const positiveInt = (max: number) =>
-  z
-    .int({ error: 'must be a positive integer' })
-    .min(1, { error: 'must be a positive integer' })
-    .max(max, { error: `must be at most ${max}` });
 
 const oddKernel = (defaultSize: number, description: string) =>
   z
@@ -35,15 +31,7 @@ export const pixelCnnConfigSchema = z
       .boolean({ error: 'must be true or false' })
       .default(false)
       .meta({ description: 'Class-conditional: a learned per-class bias in every layer; needs a labelled dataset (numClasses).' }),
-    learningRate: z
-      .number({ error: 'must be a positive number' })
-      .positive({ error: 'must be a positive number' })
-      .max(1, { error: 'must be at most 1' })
-      .default(1e-3)
-      .meta({ description: 'Adam step size.' }),
-    batchSize: positiveInt(65536).default(128).meta({ description: 'Examples per training step.' }),
-    epochs: positiveInt(100000).default(20).meta({ description: 'Passes over the training set.' }),
-    maxSteps: positiveInt(Number.MAX_SAFE_INTEGER).optional().meta({ description: 'Stop after this many steps, if earlier.' }),
+    ...trainingFields(),
   })
   .meta({ title: 'PixelCNN', description: 'Autoregressive masked-convolution model of binarised images (exact log-likelihood).' });
 

@@ -1,10 +1,6 @@
 import { z } from 'zod';
+import { batchSizeField, epochsField, learningRateField, positiveInt } from '../config-fields';
 
-const positiveInt = (max: number) =>
-  z
-    .int({ error: 'must be a positive integer' })
-    .min(1, { error: 'must be a positive integer' })
-    .max(max, { error: `must be at most ${max}` });
 
 export const REALNVP_DEQUANTIZATIONS = ['auto', 'uniform', 'none'] as const;
 export type RealNvpDequantization = (typeof REALNVP_DEQUANTIZATIONS)[number];
@@ -34,14 +30,9 @@ export const realNvpConfigSchema = z
           "'none': real-valued data (e.g. 2-D points), logProb is their continuous density. " +
           "'auto': 'uniform' for image-shaped data ([H, W, C]), 'none' otherwise.",
       }),
-    learningRate: z
-      .number({ error: 'must be a positive number' })
-      .positive({ error: 'must be a positive number' })
-      .max(1, { error: 'must be at most 1' })
-      .default(1e-3)
-      .meta({ description: 'Adam step size.' }),
-    batchSize: positiveInt(65536).default(512).meta({ description: 'Examples per training step.' }),
-    epochs: positiveInt(100000).default(3000).meta({ description: 'Passes over the training set (maxSteps usually stops first).' }),
+    learningRate: learningRateField(1e-3),
+    batchSize: batchSizeField(512),
+    epochs: epochsField(3000, 'Passes over the training set (maxSteps usually stops first).'),
     maxSteps: positiveInt(Number.MAX_SAFE_INTEGER).default(3000).meta({ description: 'Stop after this many steps, if earlier.' }),
   })
   .meta({ title: 'RealNVP', description: 'Normalizing flow of affine coupling layers (exact likelihood, invertible).' });

@@ -1,10 +1,6 @@
 import { z } from 'zod';
+import { positiveInt, trainingFields } from '../config-fields';
 
-const positiveInt = (max: number) =>
-  z
-    .int({ error: 'must be a positive integer' })
-    .min(1, { error: 'must be a positive integer' })
-    .max(max, { error: `must be at most ${max}` });
 
 /** Observation models p(x | z) a VAE can use. */
 export const VAE_LIKELIHOODS = ['bernoulli', 'gaussian'] as const;
@@ -43,15 +39,7 @@ export const vaeConfigSchema = z
       .max(1000, { error: 'must be at most 1000' })
       .default(1)
       .meta({ description: 'Weight of the KL term in the training loss (1 = the ELBO).' }),
-    learningRate: z
-      .number({ error: 'must be a positive number' })
-      .positive({ error: 'must be a positive number' })
-      .max(1, { error: 'must be at most 1' })
-      .default(1e-3)
-      .meta({ description: 'Adam step size.' }),
-    batchSize: positiveInt(65536).default(128).meta({ description: 'Examples per training step.' }),
-    epochs: positiveInt(100000).default(20).meta({ description: 'Passes over the training set.' }),
-    maxSteps: positiveInt(Number.MAX_SAFE_INTEGER).optional().meta({ description: 'Stop after this many steps, if earlier.' }),
+    ...trainingFields(),
   })
   .meta({ title: 'VAE', description: 'Variational autoencoder with an MLP encoder and decoder.' });
 
