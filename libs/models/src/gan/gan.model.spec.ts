@@ -97,6 +97,22 @@ describe('dcgan', () => {
     model.dispose();
   });
 
+  it('truncation: seeded, different from untruncated sampling, and no effect when the bound is wide', async () => {
+    const model = createModel('dcgan', { architecture: 'mlp' }, { dataShape: [2], seed: 3 }) as GanModel;
+    const plain = await read(model.sample(64, 9));
+    const truncated = await read(model.sample(64, 9, { truncation: 0.5 }));
+    expect(await read(model.sample(64, 9, { truncation: 0.5 }))).toEqual(truncated);
+    expect(truncated).not.toEqual(plain);
+    expect(await read(model.sample(64, 9, { truncation: 100 }))).toEqual(plain);
+    // Truncated latents gather the samples closer together.
+    const spread = (v: number[]) => {
+      const mean = v.reduce((a, b) => a + b, 0) / v.length;
+      return v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length;
+    };
+    expect(spread(truncated)).toBeLessThan(spread(plain));
+    model.dispose();
+  });
+
   it('samples in evaluation mode: BatchNorm uses running statistics, saved and restored with the model', async () => {
     const conv = { latentDim: 8, generatorChannels: [8, 4], discriminatorChannels: [4, 8], learningRate: 1e-3 };
     const model = createModel('dcgan', conv, { dataShape: [8, 8, 1], seed: 2 }) as GanModel;

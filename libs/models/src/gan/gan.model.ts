@@ -128,7 +128,9 @@ export class GanModel<C extends GanConfig = GanConfig> implements GenerativeMode
   /**
    * `n` generator samples G(z), z ~ N(0, I) from `seed`: images in [0, 1] (conv) or real
    * values (mlp). A conditional model samples class `options.labels[i]` for sample i; without
-   * labels it draws the classes uniformly, from `seed` too.
+   * labels it draws the classes uniformly, from `seed` too. With `options.truncation` t > 0
+   * (the truncation trick), latent components beyond ±t are redrawn (then clipped), trading
+   * diversity for fidelity.
    */
   sample(n: number, seed: number, options: SampleOptions = {}): tf.Tensor {
     this.assertLive();
@@ -136,7 +138,7 @@ export class GanModel<C extends GanConfig = GanConfig> implements GenerativeMode
     assertSeed(seed);
     const labels = this.numClasses > 0 ? this.sampleLabels(n, seed, options.labels) : undefined;
     return tf.tidy(() => {
-      const z = tf.randomNormal([n, this.config.latentDim], 0, 1, 'float32', seed) as tf.Tensor2D;
+      const z = truncatedLatent([n, this.config.latentDim], seed, options.truncation);
       const oneHot = labels ? (tf.oneHot(tf.tensor1d(labels, 'int32'), this.numClasses).toFloat() as tf.Tensor2D) : undefined;
       return this.generator.apply(generatorInput(z, oneHot), { training: false });
     });
@@ -203,4 +205,15 @@ export class GanModel<C extends GanConfig = GanConfig> implements GenerativeMode
   private assertLive(): void {
     if (this.disposed) throw failedPrecondition(`this ${this.family} model has been disposed`);
   }
+}
+
+/** z ~ N(0, I) from `seed`; with `truncation` t > 0, components beyond ±t redrawn, then clipped. */
+function truncatedLatent(shape: [number, number], seed: number, truncation?: number): tf.Tensor2D {
+  let z = tf.randomNormal(shape, 0, 1, 'float32', seed) as tf.Tensor2D;
+  if (!truncation) return z;
+  for (let round = 1; round <= 16; round++) {
+    const redraw = tf.randomNormal(shape, 0, 1, 'float32', deriveSeed(seed, 'truncation', round));
+    z = tf.where(tf.abs(z).greater(truncation), redraw, z) as tf.Tensor2D;
+  }
+  return tf.clipByValue(z, -truncation, truncation) as tf.Tensor2D;
 }
