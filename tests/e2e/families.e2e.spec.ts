@@ -94,4 +94,19 @@ describe('the model zoo through the services', () => {
     const chunks = await collect(generation.sample({ runId: run.id, checkpointId: '', count: 8, seed: 4, temperature: 0, chunkSize: 0, includePng: false, truncation: 0, diffusionSteps: 0 }));
     expect(chunks.reduce((n, c) => n + c.count, 0)).toBe(8);
   });
+
+  it('samples a DDPM with fewer diffusion steps on request, seeded, and evaluates its variational bound', async () => {
+    const run = await train('ddpm', ring, { hiddenDims: [32], timesteps: 50, maxSteps: 10 });
+    const { generation, evaluation } = stack.clients;
+    const sample = async (diffusionSteps: number) =>
+      Buffer.concat(
+        (await collect(generation.sample({ runId: run.id, checkpointId: '', count: 16, seed: 5, temperature: 0, chunkSize: 0, includePng: false, truncation: 0, diffusionSteps }))).map((c) => c.values),
+      );
+    const [full, coarse] = [await sample(0), await sample(5)];
+    expect(coarse.length).toBe(16 * 2 * 4);
+    expect(coarse.equals(full)).toBe(false);
+    expect((await sample(5)).equals(coarse)).toBe(true);
+    const result = await unary(evaluation.evaluate, evaluation, { runId: run.id, checkpointId: '', metrics: [], iwaeK: 0, maxExamples: 100 });
+    expect(result.results.find((r) => r.unit === 'nats')).toMatchObject({ metric: 'neg_elbo', estimator: 'elbo', sampleCount: 100 });
+  });
 });

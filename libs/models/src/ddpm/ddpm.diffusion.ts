@@ -78,7 +78,8 @@ export class Diffusion {
   }
 
   /** Ancestral sampling over all T steps from x_T ~ N(0, I); the noise of step t is seeded by (seed, t). */
-  sample(n: number, seed: number): tf.Tensor {
+  sample(n: number, seed: number, steps = this.timesteps): tf.Tensor {
+    if (steps < this.timesteps) return this.sampleRespaced(n, seed, steps);
     let x = tf.randomNormal([n, ...this.denoiser.inputShape], 0, 1, 'float32', deriveSeed(seed, 'x_T'));
     try {
       for (let i = this.timesteps - 1; i >= 0; i -= 1) {
@@ -87,6 +88,39 @@ export class Diffusion {
           const mean = x.sub(epsHat.mul(this.meanNoise[i])).mul(this.meanScale[i]);
           if (i === 0) return mean;
           const std = Math.exp(0.5 * this.schedule.reverseLogVariances[i]);
+          return mean.add(tf.randomNormal(x.shape, 0, std, 'float32', deriveSeed(seed, 'step', i)));
+        });
+        x.dispose();
+        x = next;
+      }
+      return x;
+    } catch (error) {
+      x.dispose();
+      throw error;
+    }
+  }
+
+  /**
+   * Ancestral sampling over `steps` < T evenly spaced timesteps τ (Nichol & Dhariwal's
+   * respacing): the reverse process of the diffusion with ᾱ'_k = ᾱ_{τ_k}, i.e.
+   * β'_k = 1 − ᾱ_{τ_k}/ᾱ_{τ_{k−1}}, with the posterior variance of that respaced process.
+   */
+  private sampleRespaced(n: number, seed: number, steps: number): tf.Tensor {
+    const last = this.timesteps - 1;
+    const taus = Array.from({ length: steps }, (_, k) => (steps === 1 ? last : Math.round((k * last) / (steps - 1))));
+    const alphaBars = this.schedule.alphaBars;
+    let x = tf.randomNormal([n, ...this.denoiser.inputShape], 0, 1, 'float32', deriveSeed(seed, 'x_T'));
+    try {
+      for (let k = steps - 1; k >= 0; k -= 1) {
+        const i = taus[k] as number;
+        const abar = alphaBars[i] as number;
+        const abarPrev = k > 0 ? (alphaBars[taus[k - 1] as number] as number) : 1;
+        const beta = 1 - abar / abarPrev;
+        const next = tf.tidy(() => {
+          const epsHat = this.denoiser.predict(x, tf.fill([n], i, 'int32') as tf.Tensor1D);
+          const mean = x.sub(epsHat.mul(beta / Math.sqrt(1 - abar))).mul(1 / Math.sqrt(1 - beta));
+          if (k === 0) return mean;
+          const std = Math.sqrt((beta * (1 - abarPrev)) / (1 - abar));
           return mean.add(tf.randomNormal(x.shape, 0, std, 'float32', deriveSeed(seed, 'step', i)));
         });
         x.dispose();

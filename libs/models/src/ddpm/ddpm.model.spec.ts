@@ -128,6 +128,29 @@ describe('ddpm variational bound', () => {
   }, 60_000);
 });
 
+describe('ddpm respaced sampling', () => {
+  beforeAll(() => initCompute({ logger: false }));
+
+  it('with steps = T is the full sampler; with fewer steps it is seeded, finite and different', async () => {
+    const model = createModel('ddpm', { hiddenDims: [16], timesteps: 40 }, { dataShape: [2], seed: 4 });
+    const values = async (t: tf.Tensor) => {
+      const v = Array.from(await t.data());
+      t.dispose();
+      return v;
+    };
+    const full = await values(model.sample(6, 3));
+    expect(await values(model.sample(6, 3, { steps: 40 }))).toEqual(full);
+    expect(await values(model.sample(6, 3, { steps: 400 }))).toEqual(full); // capped at T
+    const coarse = await values(model.sample(6, 3, { steps: 8 }));
+    expect(coarse).toHaveLength(12);
+    expect(coarse.every(Number.isFinite)).toBe(true);
+    expect(coarse).not.toEqual(full);
+    expect(await values(model.sample(6, 3, { steps: 8 }))).toEqual(coarse);
+    expect(() => model.sample(6, 3, { steps: 0 })).toThrow(expect.objectContaining({ code: ErrorCode.InvalidArgument }));
+    model.dispose();
+  });
+});
+
 describe('ddpm config and data rules', () => {
   beforeAll(() => initCompute({ logger: false }));
 

@@ -1,7 +1,7 @@
 import { SeededRng, assertSeed, deriveSeed, tf } from '@genlab/compute';
 import { failedPrecondition } from '@genlab/errors';
 import { assertPositiveInteger, dataSize, toBatchMatrix } from '../data-shape';
-import type { EstimatorOptions, GenerativeModel, ModelCapabilities } from '../generative-model';
+import type { EstimatorOptions, GenerativeModel, ModelCapabilities, SampleOptions } from '../generative-model';
 import { ParameterSet } from '../nn/parameter-set';
 import { Adam } from '../optim/adam';
 import { encodeModelBytes, type TensorRecord } from '../serialization/model-bytes';
@@ -110,12 +110,16 @@ export class DdpmModel implements GenerativeModel<DdpmConfig> {
     return this.params.size;
   }
 
-  /** Ancestral samples x_0 (images: scaled back to [0, 1] and clipped), seeded step by step. */
-  sample(n: number, seed: number): tf.Tensor {
+  /**
+   * Ancestral samples x_0 (images: scaled back to [0, 1] and clipped), seeded step by step;
+   * `options.steps` < T samples over that many evenly spaced timesteps (faster, coarser).
+   */
+  sample(n: number, seed: number, options: SampleOptions = {}): tf.Tensor {
     this.assertLive();
     assertPositiveInteger(n, 'n', MAX_SAMPLES);
     assertSeed(seed);
-    const x = this.diffusion.sample(n, seed);
+    if (options.steps !== undefined) assertPositiveInteger(options.steps, 'steps');
+    const x = this.diffusion.sample(n, seed, Math.min(options.steps ?? this.config.timesteps, this.config.timesteps));
     try {
       return tf.tidy(() => this.fromModelSpace(x));
     } finally {
