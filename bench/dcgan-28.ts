@@ -13,30 +13,25 @@
  * Prints one JSON object.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { initCompute, tf } from '@genlab/compute';
 import { createModel } from '@genlab/models';
+import { arg, QUICK } from './lib/bench-args';
+import { MNIST_IMAGES, mnistPixels } from './lib/mnist';
 
 const BATCH = 64;
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
-const QUICK = process.argv.includes('--quick');
 const STEPS = Number(arg('steps', QUICK ? '5' : '20'));
 const WARMUP = Number(arg('warmup', QUICK ? '1' : '3'));
 /** WORKLOADS.md, PyTorch 1.13, 1 thread, this machine type. */
 const REFERENCE_MS = 393.9;
-const MNIST = arg('mnist', resolve('/work/shared/data/mnist/t10k-images-idx3-ubyte.gz'));
-const REFERENCE = resolve('/work/shared/bench/reference_pytorch.py');
+const MNIST = arg('mnist', MNIST_IMAGES);
+const REFERENCE = resolve('../shared/bench/reference_pytorch.py');
 
 /** The first 64 MNIST test images in [0, 1] (uniform noise if the file is absent). */
 function fixedBatch(): { x: tf.Tensor4D; source: string } {
   if (!existsSync(MNIST)) return { x: tf.randomUniform([BATCH, 28, 28, 1], 0, 1, 'float32', 0) as tf.Tensor4D, source: 'uniform noise' };
-  const raw = gunzipSync(readFileSync(MNIST));
-  const pixels = Float32Array.from({ length: BATCH * 784 }, (_, i) => raw[16 + i] / 255);
+  const pixels = mnistPixels(MNIST).slice(0, BATCH * 784);
   return { x: tf.tensor4d(pixels, [BATCH, 28, 28, 1]), source: MNIST };
 }
 

@@ -14,12 +14,8 @@ import { collect, unary } from '@genlab/client';
 import { initCompute } from '@genlab/compute';
 import { loadModel } from '@genlab/models';
 import { startStack } from '../tests/support/stack';
+import { arg, QUICK } from './lib/bench-args';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? (process.argv[i + 1] as string) : fallback;
-};
-const QUICK = process.argv.includes('--quick');
 const REQUESTS = Number(arg('requests', QUICK ? '10' : '40'));
 const COUNT = 64;
 const CLIENTS = 8;

@@ -11,11 +11,8 @@
 import { initCompute, tf } from '@genlab/compute';
 import { ring8 } from '@genlab/data';
 import { canComputeLogProb, createModel } from '@genlab/models';
+import { arg } from './lib/bench-args';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const STEPS = Number(arg('steps', '3000'));
 const SEED = Number(arg('seed', '0'));
 const BATCH = 512;

@@ -5,40 +5,20 @@
  *
  *   node libs/models/scripts/run-ts.mjs bench/vae-mlp-quality.ts [--epochs 20] [--mnist <idx.gz>]
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { SeededRng, initCompute, tf } from '@genlab/compute';
 import { evaluateLikelihood } from '@genlab/metrics';
 import { createModel } from '@genlab/models';
+import { arg } from './lib/bench-args';
+import { MNIST_IMAGES, binarisedMnist, permutation } from './lib/mnist';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const EPOCHS = Number(arg('epochs', '20'));
-const MNIST = arg('mnist', '../shared/data/mnist/t10k-images-idx3-ubyte.gz');
+const MNIST = arg('mnist', MNIST_IMAGES);
 const D = 784;
 const BATCH = 128;
 
-function binarisedMnist(): Float32Array {
-  const raw = gunzipSync(readFileSync(MNIST));
-  const x = new Float32Array(10_000 * D);
-  for (let i = 0; i < x.length; i += 1) x[i] = raw[16 + i] / 255 > 0.5 ? 1 : 0;
-  return x;
-}
-
-function permutation(n: number, rng: SeededRng): Uint32Array {
-  const p = Uint32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i -= 1) {
-    const j = rng.nextUint32() % (i + 1);
-    [p[i], p[j]] = [p[j], p[i]];
-  }
-  return p;
-}
-
 async function main(): Promise<void> {
   const compute = await initCompute();
-  const all = binarisedMnist();
+  const all = binarisedMnist(MNIST);
   const train = all.subarray(0, 8_000 * D);
   const test = { shape: [D], count: 2_000, x: all.subarray(8_000 * D) };
   const model = createModel('vae', {}, { dataShape: [D], seed: 0 });

@@ -12,29 +12,23 @@
  * `genlab` is `createModel('vae')` with defaults, which also skips the input gradient
  * of the first layer and uses genlab's Adam.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { existsSync } from 'node:fs';
 import { initCompute, tf } from '@genlab/compute';
 import { createModel } from '@genlab/models';
 import { matMul } from '../libs/models/src/nn/mat-mul';
+import { arg } from './lib/bench-args';
+import { MNIST_IMAGES, binarisedMnist } from './lib/mnist';
 
 const BATCH = 128;
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const STEPS = Number(arg('steps', '50'));
 const ROUNDS = Number(arg('rounds', '3'));
 const WARMUP = Number(arg('warmup', '5'));
-const MNIST = arg('mnist', resolve('../shared/data/mnist/t10k-images-idx3-ubyte.gz'));
+const MNIST = arg('mnist', MNIST_IMAGES);
 
 /** The first 128 MNIST test images, binarised at 0.5 (random bits if the file is absent). */
 function fixedBatch(): { x: tf.Tensor2D; source: string } {
   if (!existsSync(MNIST)) return { x: tf.randomUniform([BATCH, 784], 0, 1, 'float32', 0).greater(0.5).toFloat() as tf.Tensor2D, source: 'random bits' };
-  const raw = gunzipSync(readFileSync(MNIST));
-  const pixels = new Float32Array(BATCH * 784);
-  for (let i = 0; i < pixels.length; i += 1) pixels[i] = raw[16 + i] / 255 > 0.5 ? 1 : 0;
+  const pixels = binarisedMnist(MNIST).slice(0, BATCH * 784);
   return { x: tf.tensor2d(pixels, [BATCH, 784]), source: MNIST };
 }
 
