@@ -1,19 +1,10 @@
-import { isValidSeed } from '@genlab/compute';
-import { invalidArgument } from '@genlab/errors';
 import type { ModelFactory } from '../model-factory';
 import { tensorsByName } from '../serialization/model-bytes';
+import { parseSeededTrainingState } from '../serialization/model-state';
 import { standardTrainingPlan } from '../training-plan';
 import { ddpmConfigSchema } from './ddpm.config';
 import { assertDdpmDatasetFits, prepareDdpmDataset } from './ddpm.data';
-import { DDPM_CAPABILITIES, DdpmModel, type DdpmState } from './ddpm.model';
-
-function parseState(state: Readonly<Record<string, unknown>>): DdpmState {
-  const { seed, step, trainRng, evalRng } = state;
-  if (!isValidSeed(seed) || !isValidSeed(trainRng) || !isValidSeed(evalRng) || !Number.isSafeInteger(step) || (step as number) < 0) {
-    throw invalidArgument('model bytes: ddpm state must hold seed, step, trainRng and evalRng as non-negative integers');
-  }
-  return { seed, step: step as number, trainRng, evalRng };
-}
+import { DDPM_CAPABILITIES, DdpmModel } from './ddpm.model';
 
 export const ddpmFactory: ModelFactory<typeof ddpmConfigSchema> = {
   family: 'ddpm',
@@ -25,7 +16,7 @@ export const ddpmFactory: ModelFactory<typeof ddpmConfigSchema> = {
   capabilities: DDPM_CAPABILITIES,
   create: (config, { dataShape, seed }) => new DdpmModel({ config, dataShape, seed }),
   restore: (snapshot) => {
-    const state = parseState(snapshot.state);
+    const state = parseSeededTrainingState('ddpm', snapshot.state);
     return new DdpmModel({ config: snapshot.config, dataShape: snapshot.dataShape, seed: state.seed, saved: { state, tensors: tensorsByName(snapshot) } });
   },
   prepareDataset: prepareDdpmDataset,

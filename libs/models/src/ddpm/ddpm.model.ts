@@ -4,6 +4,7 @@ import { assertPositiveInteger, dataSize, toBatchMatrix } from '../data-shape';
 import type { EstimatorOptions, GenerativeModel, ModelCapabilities, SampleOptions } from '../generative-model';
 import { ParameterSet } from '../nn/parameter-set';
 import { Adam } from '../optim/adam';
+import type { SeededTrainingState } from '../serialization/model-state';
 import { encodeModelBytes, type TensorRecord } from '../serialization/model-bytes';
 import type { DdpmConfig } from './ddpm.config';
 import { assertDdpmDataShape } from './ddpm.data';
@@ -26,13 +27,8 @@ export const DDPM_CAPABILITIES: ModelCapabilities = Object.freeze({
 const DEFAULT_MAX_CHUNK_ELEMENTS = 1 << 21;
 const MAX_SAMPLES = 1 << 16;
 
-/** Scalars saved with a DDPM besides its config and tensors. */
-export interface DdpmState {
-  readonly seed: number;
-  readonly step: number;
-  readonly trainRng: number;
-  readonly evalRng: number;
-}
+/** Scalars saved with the model besides its config and tensors. */
+export type DdpmState = SeededTrainingState;
 
 export interface DdpmInit {
   readonly config: DdpmConfig;

@@ -4,6 +4,7 @@ import { assertPositiveInteger, dataSize, toBatchMatrix, toDataShape } from '../
 import type { EstimatorOptions, GenerativeModel, ModelCapabilities } from '../generative-model';
 import { ParameterSet } from '../nn/parameter-set';
 import { Adam } from '../optim/adam';
+import type { SeededTrainingState } from '../serialization/model-state';
 import { encodeModelBytes, type TensorRecord } from '../serialization/model-bytes';
 import type { RealNvpConfig } from './realnvp.config';
 import { createRealNvpFlow, flowDecode, flowEncode, flowLogProb, type RealNvpFlow } from './realnvp.flow';
@@ -20,13 +21,8 @@ export const REALNVP_CAPABILITIES: ModelCapabilities = Object.freeze({
 
 const MAX_SAMPLES = 1 << 20;
 
-/** Scalars saved with a RealNVP besides its config and tensors. */
-export interface RealNvpState {
-  readonly seed: number;
-  readonly step: number;
-  readonly trainRng: number;
-  readonly evalRng: number;
-}
+/** Scalars saved with the model besides its config and tensors. */
+export type RealNvpState = SeededTrainingState;
 
 export interface RealNvpInit {
   readonly config: RealNvpConfig;

@@ -1,19 +1,10 @@
-import { isValidSeed } from '@genlab/compute';
-import { invalidArgument } from '@genlab/errors';
 import type { ModelFactory } from '../model-factory';
 import { tensorsByName } from '../serialization/model-bytes';
+import { parseSeededTrainingState } from '../serialization/model-state';
 import { standardTrainingPlan } from '../training-plan';
 import { vaeConfigSchema } from './vae.config';
 import { assertVaeDatasetFits, prepareVaeDataset } from './vae.data';
-import { VAE_CAPABILITIES, VaeModel, type VaeState } from './vae.model';
-
-function parseState(state: Readonly<Record<string, unknown>>): VaeState {
-  const { seed, step, trainRng, evalRng } = state;
-  if (!isValidSeed(seed) || !isValidSeed(trainRng) || !isValidSeed(evalRng) || !Number.isSafeInteger(step) || (step as number) < 0) {
-    throw invalidArgument('model bytes: vae state must hold seed, step, trainRng and evalRng as non-negative integers');
-  }
-  return { seed, step: step as number, trainRng, evalRng };
-}
+import { VAE_CAPABILITIES, VaeModel } from './vae.model';
 
 export const vaeFactory: ModelFactory<typeof vaeConfigSchema> = {
   family: 'vae',
@@ -25,7 +16,7 @@ export const vaeFactory: ModelFactory<typeof vaeConfigSchema> = {
   capabilities: VAE_CAPABILITIES,
   create: (config, { dataShape, seed }) => new VaeModel({ config, dataShape, seed }),
   restore: (snapshot) => {
-    const state = parseState(snapshot.state);
+    const state = parseSeededTrainingState('vae', snapshot.state);
     return new VaeModel({
       config: snapshot.config,
       dataShape: snapshot.dataShape,

@@ -5,6 +5,7 @@ import type { EstimatorOptions, GenerativeModel, IwaeOptions, ModelCapabilities 
 import { exportMlp, type ExportedTfjsModel } from '../export/tfjs-layers.export';
 import { ParameterSet } from '../nn/parameter-set';
 import { Adam } from '../optim/adam';
+import type { SeededTrainingState } from '../serialization/model-state';
 import { encodeModelBytes, type TensorRecord } from '../serialization/model-bytes';
 import type { VaeConfig } from './vae.config';
 import { createVaeNetwork, decodeMean, encodeGaussian, type VaeNetwork } from './vae.network';
@@ -24,13 +25,8 @@ const DEFAULT_MAX_CHUNK_ELEMENTS = 1 << 21;
 const MAX_SAMPLES = 1 << 20;
 const MAX_IMPORTANCE_SAMPLES = 1 << 20;
 
-/** Scalars saved with a VAE besides its config and tensors. */
-export interface VaeState {
-  readonly seed: number;
-  readonly step: number;
-  readonly trainRng: number;
-  readonly evalRng: number;
-}
+/** Scalars saved with the model besides its config and tensors. */
+export type VaeState = SeededTrainingState;
 
 export interface VaeInit {
   readonly config: VaeConfig;
