@@ -43,6 +43,22 @@ describe('genlab clients', () => {
     expect(authorizations.at(-1)).toBe('Bearer s3cret');
   });
 
+  it('asks a token provider as each call starts, and sends none when it has none', async () => {
+    const address = clients.training.getChannel().getTarget().replace(/^dns:/, '');
+    let current: string | undefined = 'first';
+    const dynamic = createGenlabClients({ datasets: address, training: address, evaluation: address, generation: address }, { tokenProvider: async () => current });
+    const seen = () => authorizations.at(-1);
+    await unary(dynamic.training.getRun, dynamic.training, { id: 'r1' });
+    expect(seen()).toBe('Bearer first');
+    current = 'second';
+    await unary(dynamic.training.getRun, dynamic.training, { id: 'r1' });
+    expect(seen()).toBe('Bearer second');
+    current = undefined;
+    await unary(dynamic.training.getRun, dynamic.training, { id: 'r1' });
+    expect(seen()).toBeUndefined();
+    dynamic.close();
+  });
+
   it('retries UNAVAILABLE with backoff when asked, and only then', async () => {
     failuresLeft = 2;
     calls = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.schema';
+import { ConfigError, loadConfig, serviceAccessProblem } from './config.schema';
 
 describe('loadConfig', () => {
   it('fills every default for an empty environment', () => {
@@ -21,5 +21,36 @@ describe('loadConfig', () => {
     expect(attempt).toThrow(/GENLAB_TRAINING_PORT/);
     expect(attempt).toThrow(/DATABASE_URL: must be a postgresql/);
     expect(() => loadConfig({ DATABASE_URL: 'file:./dev.db' })).toThrow(/GENLAB_DATA_DIR/);
+  });
+
+  it('reads the training fault-tolerance settings and refuses a lease a live worker could miss', () => {
+    expect(loadConfig({})).toMatchObject({ keepCheckpoints: 5, heartbeatMs: 2_000, runLeaseMs: 30_000, dbRetryMs: 30_000 });
+    expect(loadConfig({ GENLAB_KEEP_CHECKPOINTS: '2', GENLAB_HEARTBEAT_MS: '500', GENLAB_RUN_LEASE_MS: '1500' })).toMatchObject({
+      keepCheckpoints: 2,
+      heartbeatMs: 500,
+      runLeaseMs: 1_500,
+    });
+    expect(() => loadConfig({ GENLAB_HEARTBEAT_MS: '5000', GENLAB_RUN_LEASE_MS: '10000' })).toThrow(/GENLAB_RUN_LEASE_MS: must be at least 3/);
+    expect(() => loadConfig({ GENLAB_KEEP_CHECKPOINTS: '0' })).toThrow(/GENLAB_KEEP_CHECKPOINTS/);
+  });
+
+  it('uses Redis for the run queue when REDIS_URL is set, and allows split roles only then', () => {
+    expect(loadConfig({})).toMatchObject({ redisUrl: undefined, queuePrefix: 'genlab', queueLockMs: 30_000, trainingRole: 'all' });
+    const config = loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2', GENLAB_TRAINING_ROLE: 'worker', GENLAB_QUEUE_PREFIX: 'team-a' });
+    expect(config).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379/2', trainingRole: 'worker', queuePrefix: 'team-a' });
+    expect(() => loadConfig({ GENLAB_TRAINING_ROLE: 'api' })).toThrow(/GENLAB_TRAINING_ROLE: 'api' needs REDIS_URL/);
+    expect(() => loadConfig({ REDIS_URL: 'http://redis' })).toThrow(/REDIS_URL: must be a redis/);
+    expect(() => loadConfig({ REDIS_URL: 'redis://h', GENLAB_QUEUE_PREFIX: 'a:b' })).toThrow(/GENLAB_QUEUE_PREFIX/);
+  });
+});
+
+describe('serviceAccessProblem', () => {
+  it('lets a service run open on loopback only, and anywhere with tokens', () => {
+    expect(serviceAccessProblem({ auth: 'open', host: '127.0.0.1' })).toBeUndefined();
+    expect(serviceAccessProblem({ auth: 'open', host: '::1' })).toBeUndefined();
+    expect(serviceAccessProblem({ auth: 'open', host: '0.0.0.0' })).toMatch(/allowed only on a loopback host, not 0\.0\.0\.0; set GENLAB_AUTH=tokens/);
+    expect(serviceAccessProblem({ auth: 'tokens', host: '0.0.0.0' })).toBeUndefined();
+    // A client may still point GENLAB_HOST at another machine.
+    expect(loadConfig({ GENLAB_HOST: 'box' }).host).toBe('box');
   });
 });

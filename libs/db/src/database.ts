@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { failedPrecondition, invalidArgument } from '@genlab/errors';
+import { createAccessRepository, type AccessRepository } from './access/access.repository';
 import { ArtifactFiles } from './artifacts/artifact-files';
 import { createArtifactStore, type ArtifactStore } from './artifacts/artifact-store';
 import { createCheckpointRepository, type CheckpointRepository } from './checkpoints/checkpoint.repository';
@@ -12,6 +13,7 @@ import { findMigrationsRoot } from './migrations/migrations-directory';
 import { Migrator } from './migrations/migrator';
 import { createPrismaClient } from './prisma-client.factory';
 import { createRunRepository, type RunRepository } from './runs/run.repository';
+import { createSweepRepository, type SweepRepository } from './sweeps/sweep.repository';
 
 export interface OpenDatabaseOptions {
   /** postgres:// or postgresql:// for PostgreSQL; unset or empty for SQLite. */
@@ -29,10 +31,13 @@ export interface Database {
   readonly datasets: DatasetRepository;
   readonly experiments: ExperimentRepository;
   readonly runs: RunRepository;
+  readonly sweeps: SweepRepository;
   readonly metrics: MetricRepository;
   readonly checkpoints: CheckpointRepository;
   readonly evaluations: EvaluationRepository;
   readonly artifacts: ArtifactStore;
+  /** API tokens and who owns what (access control). */
+  readonly access: AccessRepository;
   close(): Promise<void>;
 }
 
@@ -59,10 +64,12 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     datasets: createDatasetRepository(db, files),
     experiments: createExperimentRepository(db),
     runs: createRunRepository(db, files),
+    sweeps: createSweepRepository(db),
     metrics: createMetricRepository(db),
-    checkpoints: createCheckpointRepository(db),
+    checkpoints: createCheckpointRepository(db, files),
     evaluations: createEvaluationRepository(db),
     artifacts: createArtifactStore(db, files),
+    access: createAccessRepository(db),
     close: () => db.$disconnect(),
   };
 }

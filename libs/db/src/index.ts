@@ -10,7 +10,23 @@ export { DATASET_KINDS, type Dataset, type DatasetKind, type NewDataset } from '
 export type { ExperimentRepository } from './experiments/experiment.repository';
 export type { Experiment, ExperimentSummary, NewExperiment } from './experiments/experiment.types';
 export type { RunRepository } from './runs/run.repository';
-export { RUN_STATUSES, type NewRun, type Run, type RunListOptions, type RunProgress, type RunStatus, type RunStatusChange } from './runs/run.types';
+export {
+  RUN_STATUSES,
+  type ClaimOptions,
+  type ClaimedProgress,
+  type NewRun,
+  type Run,
+  type RunClaim,
+  type RunListOptions,
+  type RunProgress,
+  type RunStatus,
+  type RunStatusChange,
+} from './runs/run.types';
+export { ClaimLostError, isClaimLost } from './runs/run-claim';
+export { MAX_SWEEP_RUNS, type SweepRepository } from './sweeps/sweep.repository';
+export { SWEEP_METHODS, type NewSweep, type Sweep, type SweepMethod, type SweepWithRuns } from './sweeps/sweep.types';
+export { isTransientDatabaseError } from './resilience/transient-errors';
+export { retryTransient, type RetryOptions } from './resilience/retry';
 export { isTerminal as isTerminalRunStatus } from './runs/run-status';
 export type { MetricRepository } from './metrics/metric.repository';
 export type { MetricPoint, MetricPointQuery, NewMetricPoint } from './metrics/metric.types';
@@ -19,6 +35,7 @@ export type { Checkpoint, NewCheckpoint } from './checkpoints/checkpoint.types';
 export type { EvaluationRepository } from './evaluations/evaluation.repository';
 export {
   EVALUATION_STATUSES,
+  type DatasetEvaluation,
   type Evaluation,
   type EvaluationListOptions,
   type EvaluationResult,
@@ -28,3 +45,12 @@ export {
   type NewEvaluation,
   type NewEvaluationResult,
 } from './evaluations/evaluation.types';
+export {
+  hashToken,
+  OWNED_KINDS,
+  ROLES,
+  type AccessRepository,
+  type ApiToken,
+  type OwnedKind,
+  type Role,
+} from './access/access.repository';

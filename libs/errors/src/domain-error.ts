@@ -14,6 +14,8 @@ export enum ErrorCode {
   Unavailable = 'UNAVAILABLE',
   Cancelled = 'CANCELLED',
   Internal = 'INTERNAL',
+  Unauthenticated = 'UNAUTHENTICATED',
+  PermissionDenied = 'PERMISSION_DENIED',
 }
 
 export class DomainError extends Error {
@@ -40,3 +42,12 @@ export const unimplemented = (method: string, plannedIn: string) =>
   new DomainError(ErrorCode.Unimplemented, `${method} is not implemented yet (planned: ${plannedIn})`);
 
 export const isDomainError = (error: unknown): error is DomainError => error instanceof DomainError;
+
+/** The caller cancelled the call or its deadline passed: the work it started was stopped. */
+export const cancelled = (message: string) => new DomainError(ErrorCode.Cancelled, message);
+
+/** No valid credentials: a missing, unknown or revoked token. */
+export const unauthenticated = (message: string) => new DomainError(ErrorCode.Unauthenticated, message);
+
+/** Valid credentials that do not allow this call on this resource. */
+export const permissionDenied = (message: string) => new DomainError(ErrorCode.PermissionDenied, message);

@@ -5,10 +5,11 @@ import { GrpcOptions, Transport } from '@nestjs/microservices';
 import type { Server } from '@grpc/grpc-js';
 import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
-import { MAX_MESSAGE_BYTES } from '@genlab/client';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { KEEPALIVE, MAX_MESSAGE_BYTES, type Keepalive } from '@genlab/client';
 import { GENLAB_SERVICES, GenlabServiceName, protoPath, protoRoot } from '@genlab/contracts';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
+import { HealthStatus } from './health-status';
 
 /** proto-loader options matching the shapes ts-proto generates (camelCase, numbers, defaults). */
 export const PROTO_LOADER_OPTIONS = {
@@ -25,16 +26,24 @@ export const PROTO_LOADER_OPTIONS = {
 export const CLOSE_TIMEOUT_MS = 10_000;
 
 /**
- * Keepalive: servers accept client pings every 10 s even without calls, so long idle
- * event streams survive without `too_many_pings`; clients ping every 30 s.
+ * Server channel options for clients that ping at `keepalive` (the genlab clients' rate).
+ * Servers ping their clients at the same interval to notice dead ones. They permit a client's
+ * pings at up to twice its rate, with or without calls, so that a long idle event stream is
+ * never closed with `too_many_pings`. (grpc-js 1.14 servers enforce no ping policy at all;
+ * the permit options state the policy for servers and proxies that do, as C-core's.)
  */
-export const SERVER_CHANNEL_OPTIONS = {
-  'grpc.keepalive_time_ms': 30_000,
-  'grpc.keepalive_timeout_ms': 10_000,
-  'grpc.keepalive_permit_without_calls': 1,
-  'grpc.http2.min_ping_interval_without_data_ms': 10_000,
-  'grpc.max_concurrent_streams': 1000,
-};
+export function serverChannelOptions(keepalive: Keepalive = KEEPALIVE) {
+  return {
+    'grpc.keepalive_time_ms': keepalive.timeMs,
+    'grpc.keepalive_timeout_ms': keepalive.timeoutMs,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': Math.floor(keepalive.timeMs / 2),
+    'grpc.http2.max_ping_strikes': 2,
+    'grpc.max_concurrent_streams': 1000,
+  };
+}
+
+export const SERVER_CHANNEL_OPTIONS = serverChannelOptions();
 
 export interface GrpcServiceHandle {
   app: INestMicroservice;
@@ -53,6 +62,8 @@ export interface StartGrpcServiceOptions {
   handleSignals?: boolean;
   /** Finish long-lived work (runs, open streams) after NOT_SERVING and before the server closes. */
   beforeClose?: (app: INestMicroservice) => Promise<void>;
+  /** The clients' keepalive the server must permit (default the genlab clients'); tests use short ones. */
+  keepalive?: Keepalive;
 }
 
 export function logLevelsFrom(level: 'error' | 'warn' | 'log' | 'debug' | 'verbose'): LogLevel[] {
@@ -64,7 +75,7 @@ export function logLevelsFrom(level: 'error' | 'warn' | 'log' | 'debug' | 'verbo
 export async function startGrpcService(module: Type<unknown>, options: StartGrpcServiceOptions): Promise<GrpcServiceHandle> {
   const spec = GENLAB_SERVICES[options.name];
   const fullName = `${spec.package}.${spec.service}`;
-  const health = new HealthImplementation({ '': 'NOT_SERVING', [fullName]: 'NOT_SERVING' });
+  const health = new HealthStatus(['', fullName], 'NOT_SERVING');
   const grpcOptions: GrpcOptions = {
     transport: Transport.GRPC,
     options: {
@@ -74,10 +85,10 @@ export async function startGrpcService(module: Type<unknown>, options: StartGrpc
       loader: { ...PROTO_LOADER_OPTIONS, includeDirs: [protoRoot()] },
       maxSendMessageLength: MAX_MESSAGE_BYTES,
       maxReceiveMessageLength: MAX_MESSAGE_BYTES,
-      channelOptions: { ...SERVER_CHANNEL_OPTIONS },
+      channelOptions: serverChannelOptions(options.keepalive),
       gracefulShutdown: true,
       onLoadPackageDefinition: (pkg: PackageDefinition, server: Pick<Server, 'addService'>) => {
-        health.addToServer(server as Server);
+        health.addToServer(server);
         // Reflection describes the service and the health service, as grpcurl and other generic clients expect.
         new ReflectionService({ ...loadSync(healthProtoPath, PROTO_LOADER_OPTIONS), ...pkg }).addToServer(server);
       },
@@ -89,17 +100,18 @@ export async function startGrpcService(module: Type<unknown>, options: StartGrpc
   });
   app.useGlobalFilters(new GrpcExceptionFilter());
   await app.listen();
-  health.setStatus('', 'SERVING');
-  health.setStatus(fullName, 'SERVING');
+  health.set('', 'SERVING');
+  health.set(fullName, 'SERVING');
   const logger = new Logger(spec.service);
   logger.log(`${fullName} listening on ${options.url}`);
 
   let stopping: Promise<void> | undefined;
   const shutdown = () =>
     (stopping ??= (async () => {
-      health.setStatus('', 'NOT_SERVING');
-      health.setStatus(fullName, 'NOT_SERVING');
+      health.set('', 'NOT_SERVING');
+      health.set(fullName, 'NOT_SERVING');
       await options.beforeClose?.(app);
+      health.endWatches();
       // The server waits for in-flight calls; past the drain timeout, stop regardless.
       const closed = app.close().then(() => 'closed' as const);
       const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS).unref());

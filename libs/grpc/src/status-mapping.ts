@@ -22,6 +22,10 @@ export function toGrpcStatus(code: ErrorCode): status {
       return status.CANCELLED;
     case ErrorCode.Internal:
       return status.INTERNAL;
+    case ErrorCode.Unauthenticated:
+      return status.UNAUTHENTICATED;
+    case ErrorCode.PermissionDenied:
+      return status.PERMISSION_DENIED;
     default: {
       const unreachable: never = code;
       throw new Error(`unmapped error code ${String(unreachable)}`);

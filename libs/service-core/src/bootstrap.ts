@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { Logger, Module } from '@nestjs/common';
 import { initCompute } from '@genlab/compute';
-import { GenlabConfig, loadConfig } from '@genlab/config';
+import { GenlabConfig, loadConfig, serviceAccessProblem } from '@genlab/config';
 import type { GenlabServiceName } from '@genlab/contracts';
 import { GrpcServiceHandle, logLevelsFrom, startGrpcService } from '@genlab/grpc';
 import { CoreModule } from './core.module';
@@ -37,6 +37,8 @@ export async function bootstrapService(
   let config: GenlabConfig;
   try {
     config = loadConfig();
+    const problem = serviceAccessProblem(config);
+    if (problem) throw new Error(problem);
   } catch (error) {
     logger.error(error instanceof Error ? error.message : String(error));
     process.exit(2);

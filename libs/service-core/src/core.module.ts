@@ -1,6 +1,9 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { GenlabConfig } from '@genlab/config';
 import { Database, openDatabase } from '@genlab/db';
+import { AccessGuard } from './access/access.guard';
+import { OwnershipInterceptor } from './access/ownership.interceptor';
 import { DrainRegistry } from './drain-registry';
 import { DATABASE, GENLAB_CONFIG } from './tokens';
 
@@ -15,7 +18,8 @@ class DatabaseCloser implements OnApplicationShutdown {
 
 /**
  * Provides the validated configuration and the opened database (migrations applied)
- * to every module of a service. The database opens once, before the server listens.
+ * to every module of a service, and checks access to every RPC. The database opens once,
+ * before the server listens.
  */
 @Global()
 @Module({})
@@ -35,6 +39,9 @@ export class CoreModule {
         },
         DatabaseCloser,
         DrainRegistry,
+        // Access control on every RPC of every service (GENLAB_AUTH), and owners of what is created.
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_INTERCEPTOR, useClass: OwnershipInterceptor },
       ],
       exports: [GENLAB_CONFIG, DATABASE, DrainRegistry],
     };

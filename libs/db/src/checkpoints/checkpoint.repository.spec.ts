@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../database';
-import { givenRunningRun } from '../testing/fixtures';
+import { givenRun, givenRunningRun } from '../testing/fixtures';
 import { PROVIDERS, useTestDatabase } from '../testing/test-database';
 
 const weights = (db: Database, runId?: string) =>
@@ -13,10 +14,11 @@ describe.each(PROVIDERS)('CheckpointRepository on %s', (provider) => {
   it('creates checkpoints, lists them in step order and finds the latest', async () => {
     const { db } = t();
     const run = await givenRunningRun(db);
-    const late = await db.checkpoints.create({ runId: run.id, step: 500, artifactId: (await weights(db, run.id)).id });
+    const late = await db.checkpoints.create({ runId: run.id, step: 500, artifactId: (await weights(db, run.id)).id, validationLoss: 91.25 });
     const early = await db.checkpoints.create({ runId: run.id, step: 100, artifactId: (await weights(db, run.id)).id });
 
-    expect(late).toMatchObject({ runId: run.id, step: 500 });
+    expect(late).toMatchObject({ runId: run.id, step: 500, validationLoss: 91.25 });
+    expect(early.validationLoss).toBeNull();
     expect(late.createdAt).toBeInstanceOf(Date);
     expect(await db.checkpoints.get(early.id)).toEqual(early);
     expect(await db.checkpoints.listByRun(run.id)).toEqual([early, late]);
@@ -71,5 +73,35 @@ describe.each(PROVIDERS)('CheckpointRepository on %s', (provider) => {
       code: 'NOT_FOUND',
       details: { what: 'artifact' },
     });
+  });
+
+  it('records a checkpoint only under the current claim when fenced', async () => {
+    const { db } = t();
+    const run = await givenRun(db);
+    const lost = (await db.runs.claim(run.id, { worker: 'old', leaseMs: 60_000 }))!;
+    await db.runs.claim(run.id, { worker: 'new', leaseMs: 60_000, takeover: true });
+    const artifact = await weights(db, run.id);
+    await expect(db.checkpoints.create({ runId: run.id, step: 3, artifactId: artifact.id }, { claimToken: lost.token })).rejects.toMatchObject({
+      details: { reason: 'CLAIM_LOST' },
+    });
+    expect(await db.checkpoints.latest(run.id)).toBeNull();
+  });
+
+  it('prunes what is not kept, sparing evaluated checkpoints, and removes orphaned checkpoint files', async () => {
+    const { db } = t();
+    const run = await givenRun(db);
+    const claim = (await db.runs.claim(run.id, { worker: 'w', leaseMs: 60_000 }))!;
+    const at = async (step: number) => db.checkpoints.create({ runId: run.id, step, artifactId: (await weights(db, run.id)).id }, { claimToken: claim.token });
+    const [c1, c2, c3, c4] = [await at(1), await at(2), await at(3), await at(4)];
+    await db.evaluations.create({ checkpointId: c2.id, metrics: ['test_nll'] });
+    const orphan = await weights(db, run.id); // its bytes were written, its checkpoint never recorded
+    const paths = { c1: await db.artifacts.path(c1.artifactId), orphan: await db.artifacts.path(orphan.id) };
+
+    expect(await db.checkpoints.prune(run.id, [c3.id, c4.id], { claimToken: claim.token })).toEqual([c1.id]);
+    expect((await db.checkpoints.listByRun(run.id)).map((c) => c.step)).toEqual([2, 3, 4]);
+    await expect(db.artifacts.get(orphan.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(readFile(paths.c1)).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(readFile(paths.orphan)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await db.checkpoints.prune(run.id, [c3.id, c4.id], { claimToken: claim.token })).toEqual([]);
   });
 });

@@ -4,6 +4,8 @@ export interface Checkpoint {
   readonly step: number;
   /** The stored model weights. */
   readonly artifactId: string;
+  /** Validation loss at this step in nats per example, when the family has one (see the schema). */
+  readonly validationLoss: number | null;
   readonly createdAt: Date;
 }
 
@@ -12,4 +14,6 @@ export interface NewCheckpoint {
   readonly step: number;
   /** Stored beforehand, owned by the run or by nobody (the run then takes ownership). */
   readonly artifactId: string;
+  /** Finite, when the family has a validation loss. */
+  readonly validationLoss?: number;
 }

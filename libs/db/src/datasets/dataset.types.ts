@@ -1,6 +1,6 @@
 import type { JsonObject } from '../json';
 
-export const DATASET_KINDS = ['idx', 'synthetic'] as const;
+export const DATASET_KINDS = ['idx', 'synthetic', 'image-archive'] as const;
 export type DatasetKind = (typeof DATASET_KINDS)[number];
 
 export interface Dataset {

@@ -27,6 +27,7 @@ describe.each(PROVIDERS)('EvaluationRepository on %s', (provider) => {
       status: 'running',
       error: null,
       metrics: ['test_nll', 'neg_elbo'],
+      options: {},
       finishedAt: null,
       results: [],
     });
@@ -41,8 +42,52 @@ describe.each(PROVIDERS)('EvaluationRepository on %s', (provider) => {
 
     expect(completed.status).toBe('completed');
     expect(completed.finishedAt).toBeInstanceOf(Date);
-    expect(completed.results).toEqual([{ ...elbo, stdError: null }, nll]);
+    const plain = { realValue: null, realStdError: null, features: '' };
+    expect(completed.results).toEqual([{ ...elbo, stdError: null, ...plain }, { ...nll, ...plain }]);
     expect(await db.evaluations.get(id)).toEqual(completed);
+  });
+
+  it('stores sample metrics with their real-data floor and features', async () => {
+    const { db } = t();
+    const { id } = await db.evaluations.create({ checkpointId: (await givenCheckpoint(db)).id, metrics: ['fid'] });
+    const fid = { metric: 'fid', value: 12.5, unit: 'fid', estimator: 'fid', sampleCount: 2000, realValue: 0.8, realStdError: null, features: 'classifier:abc@v1' };
+    const completed = await db.evaluations.complete(id, [fid]);
+    expect(completed.results).toEqual([{ ...fid, stdError: null }]);
+  });
+
+  it('runs a queued evaluation through start, and keeps its options', async () => {
+    const { db } = t();
+    const checkpoint = await givenCheckpoint(db);
+    const options = { iwaeK: 500, numSamples: 1000, featureModelPath: 'models/mine' };
+    const queued = await db.evaluations.create({ checkpointId: checkpoint.id, metrics: ['fid'], options, status: 'queued' });
+    expect(queued).toMatchObject({ status: 'queued', options });
+    await expect(db.evaluations.complete(queued.id, [nll])).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', message: expect.stringContaining('is queued, not running') });
+    expect(await db.evaluations.start(queued.id)).toMatchObject({ status: 'running', options });
+    await expect(db.evaluations.start(queued.id)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
+    expect((await db.evaluations.complete(queued.id, [nll])).status).toBe('completed');
+  });
+
+  it('cancels queued and running evaluations, once', async () => {
+    const { db } = t();
+    const checkpoint = await givenCheckpoint(db);
+    const queued = await db.evaluations.create({ checkpointId: checkpoint.id, metrics: ['fid'], status: 'queued' });
+    const running = await db.evaluations.create({ checkpointId: checkpoint.id, metrics: ['fid'] });
+    expect(await db.evaluations.cancel(queued.id, 'cancelled by the caller')).toMatchObject({ status: 'cancelled', error: 'cancelled by the caller' });
+    expect((await db.evaluations.cancel(running.id, 'stopped')).finishedAt).toBeInstanceOf(Date);
+    await expect(db.evaluations.cancel(running.id, 'again')).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
+    await expect(db.evaluations.start(queued.id)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
+  });
+
+  it("lists a dataset's completed evaluations with family, experiment and step, oldest first", async () => {
+    const { db } = t();
+    const checkpoint = await givenCheckpoint(db);
+    const run = await db.runs.get(checkpoint.runId);
+    const done = await db.evaluations.create({ checkpointId: checkpoint.id, metrics: ['test_nll'] });
+    await db.evaluations.complete(done.id, [nll]);
+    await db.evaluations.create({ checkpointId: checkpoint.id, metrics: ['test_nll'] }); // still running: not listed
+    const listed = await db.evaluations.listCompletedForDataset(run.datasetId);
+    expect(listed.map((e) => [e.id, e.family, e.experimentId, e.step])).toEqual([[done.id, run.family, run.experimentId, 1000]]);
+    expect(await db.evaluations.listCompletedForDataset(randomUUID())).toEqual([]);
   });
 
   it('fails with a message', async () => {

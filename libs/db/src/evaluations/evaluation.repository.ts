@@ -5,15 +5,21 @@ import { countSchema, idSchema, parseInput, toPage, type PageOptions } from '../
 import { hasPrismaCode, PrismaErrorCode } from '../prisma-errors';
 import type { DbClient } from '../prisma-client.factory';
 import { requireRun } from '../references';
-import type { Evaluation, EvaluationListOptions, EvaluationStatus, NewEvaluation, NewEvaluationResult } from './evaluation.types';
+import type { DatasetEvaluation, Evaluation, EvaluationListOptions, EvaluationStatus, NewEvaluation, NewEvaluationResult } from './evaluation.types';
 
 export interface EvaluationRepository {
-  /** A new evaluation of a checkpoint, in status 'running'. */
+  /** A new evaluation of a checkpoint, in status 'running' (or 'queued' when asked). */
   create(input: NewEvaluation): Promise<Evaluation>;
+  /** queued → running; FAILED_PRECONDITION from any other status. */
+  start(id: string): Promise<Evaluation>;
   /** Stores the results and marks it completed; FAILED_PRECONDITION unless running. */
   complete(id: string, results: readonly NewEvaluationResult[]): Promise<Evaluation>;
-  /** Marks it failed with `message`; FAILED_PRECONDITION unless running. */
+  /** Marks it failed with `message`; FAILED_PRECONDITION unless queued or running. */
   fail(id: string, message: string): Promise<Evaluation>;
+  /** Marks it cancelled with `message`; FAILED_PRECONDITION unless queued or running. */
+  cancel(id: string, message: string): Promise<Evaluation>;
+  /** Completed evaluations of every run on a dataset, with each run's family and experiment. */
+  listCompletedForDataset(datasetId: string): Promise<DatasetEvaluation[]>;
   /** With its results. */
   get(id: string): Promise<Evaluation>;
   /** A run's evaluations, newest first. */
@@ -24,7 +30,12 @@ export interface EvaluationRepository {
 }
 
 const metricName = z.string().min(1).max(100);
-const newEvaluationSchema = z.object({ checkpointId: idSchema, metrics: z.array(metricName).min(1).max(50) });
+const newEvaluationSchema = z.object({
+  checkpointId: idSchema,
+  metrics: z.array(metricName).min(1).max(50),
+  options: z.record(z.string(), z.unknown()).default({}),
+  status: z.enum(['queued', 'running']).default('running'),
+});
 const resultsSchema = z
   .array(
     z.object({
@@ -34,6 +45,9 @@ const resultsSchema = z
       estimator: z.string().min(1).max(50),
       stdError: z.number().nonnegative().nullable().default(null),
       sampleCount: countSchema,
+      realValue: z.number().nullable().default(null),
+      realStdError: z.number().nonnegative().nullable().default(null),
+      features: z.string().max(500).default(''),
     }),
   )
   .refine(
@@ -53,14 +67,19 @@ export function createEvaluationRepository(db: DbClient): EvaluationRepository {
     return toEvaluation(row);
   };
 
-  /** Moves a running evaluation to `status`, running `alsoDo` in the same transaction. */
-  const finish = async (id: string, data: Prisma.EvaluationUpdateManyMutationInput, alsoDo?: (tx: Prisma.TransactionClient) => Promise<unknown>) => {
+  /** Moves an evaluation in one of `from` to a new status, running `alsoDo` in the same transaction. */
+  const transition = async (
+    id: string,
+    from: readonly EvaluationStatus[],
+    data: Prisma.EvaluationUpdateManyMutationInput,
+    alsoDo?: (tx: Prisma.TransactionClient) => Promise<unknown>,
+  ) => {
     await db.$transaction(async (tx) => {
-      const { count } = await tx.evaluation.updateMany({ where: { id, status: 'running' }, data: { ...data, finishedAt: new Date() } });
+      const { count } = await tx.evaluation.updateMany({ where: { id, status: { in: [...from] } }, data });
       if (count === 0) {
         const current = await tx.evaluation.findUnique({ where: { id }, select: { status: true } });
         if (!current) throw notFound('evaluation', id);
-        throw failedPrecondition(`evaluation '${id}' is already ${current.status}`, { id, status: current.status });
+        throw failedPrecondition(`evaluation '${id}' is ${current.status}, not ${from.join(' or ')}`, { id, status: current.status });
       }
       await alsoDo?.(tx);
     });
@@ -69,11 +88,14 @@ export function createEvaluationRepository(db: DbClient): EvaluationRepository {
 
   return {
     async create(input) {
-      const { checkpointId, metrics } = parseInput(newEvaluationSchema, input, 'evaluation');
+      const { checkpointId, metrics, options, status } = parseInput(newEvaluationSchema, input, 'evaluation');
       const checkpoint = await db.checkpoint.findUnique({ where: { id: checkpointId }, select: { runId: true } });
       if (!checkpoint) throw notFound('checkpoint', checkpointId);
       try {
-        const row = await db.evaluation.create({ data: { runId: checkpoint.runId, checkpointId, metrics }, ...withResults });
+        const row = await db.evaluation.create({
+          data: { runId: checkpoint.runId, checkpointId, metrics, options: options as Prisma.InputJsonObject, status },
+          ...withResults,
+        });
         return toEvaluation(row);
       } catch (error) {
         // The checkpoint was deleted in between.
@@ -85,14 +107,32 @@ export function createEvaluationRepository(db: DbClient): EvaluationRepository {
     async complete(id, results) {
       const rows = parseInput(resultsSchema, results, 'evaluation results');
       if (rows.length === 0) throw invalidArgument('a completed evaluation needs at least one result');
-      return finish(id, { status: 'completed' }, (tx) =>
+      return transition(id, ['running'], { status: 'completed', finishedAt: new Date() }, (tx) =>
         tx.evaluationResult.createMany({ data: rows.map((row) => ({ ...row, evaluationId: id })) }),
       );
     },
 
+    start(id) {
+      return transition(id, ['queued'], { status: 'running' });
+    },
+
     async fail(id, message) {
       const error = parseInput(z.string().min(1).max(20_000), message, 'failure message');
-      return finish(id, { status: 'failed', error });
+      return transition(id, ['queued', 'running'], { status: 'failed', error, finishedAt: new Date() });
+    },
+
+    async cancel(id, message) {
+      const error = parseInput(z.string().min(1).max(20_000), message, 'cancellation message');
+      return transition(id, ['queued', 'running'], { status: 'cancelled', error, finishedAt: new Date() });
+    },
+
+    async listCompletedForDataset(datasetId) {
+      const rows = await db.evaluation.findMany({
+        where: { status: 'completed', run: { datasetId } },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        include: { ...withResults.include, run: { select: { family: true, experimentId: true } }, checkpoint: { select: { step: true } } },
+      });
+      return rows.map((row) => ({ ...toEvaluation(row), family: row.run.family, experimentId: row.run.experimentId, step: row.checkpoint.step }));
     },
 
     get,
@@ -111,7 +151,7 @@ export function createEvaluationRepository(db: DbClient): EvaluationRepository {
     async list(options = {}) {
       const rows = await db.evaluation.findMany({
         where: { runId: options.runId, status: options.status },
-        orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+        orderBy: options.oldestFirst ? [{ createdAt: 'asc' }, { id: 'asc' }] : [{ createdAt: 'desc' }, { id: 'asc' }],
         ...toPage(options),
         ...withResults,
       });
@@ -132,6 +172,7 @@ function toEvaluation(row: EvaluationRow): Evaluation {
     status: row.status as EvaluationStatus,
     error: row.error,
     metrics: row.metrics as string[],
+    options: (row.options ?? {}) as Record<string, unknown>,
     createdAt: row.createdAt,
     finishedAt: row.finishedAt,
     results: row.results.map((result) => ({
@@ -141,6 +182,9 @@ function toEvaluation(row: EvaluationRow): Evaluation {
       estimator: result.estimator,
       stdError: result.stdError,
       sampleCount: result.sampleCount,
+      realValue: result.realValue,
+      realStdError: result.realStdError,
+      features: result.features,
     })),
   };
 }

@@ -1,6 +1,6 @@
 import type { PageOptions } from '../input-validation';
 
-export const EVALUATION_STATUSES = ['running', 'completed', 'failed'] as const;
+export const EVALUATION_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type EvaluationStatus = (typeof EVALUATION_STATUSES)[number];
 
 export type MetricUnit = 'nats' | 'bits/dim' | (string & {});
@@ -15,6 +15,11 @@ export interface EvaluationResult {
   readonly estimator: MetricEstimator;
   readonly stdError: number | null;
   readonly sampleCount: number;
+  /** Sample metrics: the same metric for real data against real data (the floor). */
+  readonly realValue: number | null;
+  readonly realStdError: number | null;
+  /** Sample metrics: the features they were computed on; '' otherwise. */
+  readonly features: string;
 }
 
 export interface Evaluation {
@@ -25,6 +30,8 @@ export interface Evaluation {
   readonly error: string | null;
   /** The metrics that were requested. */
   readonly metrics: readonly string[];
+  /** How it was asked for (JSON object; the evaluation service's request options). */
+  readonly options: Readonly<Record<string, unknown>>;
   readonly createdAt: Date;
   readonly finishedAt: Date | null;
   /** Empty until completed; ordered by metric, then estimator. */
@@ -35,6 +42,9 @@ export interface NewEvaluation {
   /** The run is the checkpoint's. */
   readonly checkpointId: string;
   readonly metrics: readonly string[];
+  readonly options?: Readonly<Record<string, unknown>>;
+  /** 'running' (the default: work starts now) or 'queued' (a job runs it later). */
+  readonly status?: 'queued' | 'running';
 }
 
 export interface NewEvaluationResult {
@@ -44,9 +54,21 @@ export interface NewEvaluationResult {
   readonly estimator: MetricEstimator;
   readonly stdError?: number | null;
   readonly sampleCount: number;
+  readonly realValue?: number | null;
+  readonly realStdError?: number | null;
+  readonly features?: string;
 }
 
 export interface EvaluationListOptions extends PageOptions {
   readonly runId?: string;
   readonly status?: EvaluationStatus;
+  /** Oldest first (a queue's order) instead of newest first. */
+  readonly oldestFirst?: boolean;
+}
+
+/** A completed evaluation with what a leaderboard shows of its run. */
+export interface DatasetEvaluation extends Evaluation {
+  readonly family: string;
+  readonly experimentId: string;
+  readonly step: number;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { givenRunningRun } from '../testing/fixtures';
+import { givenRun, givenRunningRun } from '../testing/fixtures';
 import { PROVIDERS, useTestDatabase } from '../testing/test-database';
 
 describe.each(PROVIDERS)('MetricRepository on %s', (provider) => {
@@ -42,6 +42,19 @@ describe.each(PROVIDERS)('MetricRepository on %s', (provider) => {
     expect(await db.metrics.listPoints(run.id, { key: 'acc' })).toHaveLength(1);
   });
 
+  it('round-trips NaN, ±Infinity, −0, 1e308 and the smallest subnormal identically', async () => {
+    const { db } = t();
+    const run = await givenRunningRun(db);
+    const values = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0, 1e308, -1e308, 5e-324, 0.1 + 0.2];
+    await db.metrics.appendPoints(run.id, values.map((value, step) => ({ key: 'edge', step, value })));
+    const back = (await db.metrics.listPoints(run.id, { key: 'edge' })).map((p) => p.value);
+    expect(back).toHaveLength(values.length);
+    back.forEach((value, i) => expect(Object.is(value, values[i]), `step ${i}: ${values[i]} came back as ${value}`).toBe(true));
+    expect(Object.is((await db.metrics.latest(run.id))[0]?.value, 0.1 + 0.2)).toBe(true);
+    const printed = `${values.length} values, ${back.filter((v, i) => Object.is(v, values[i])).length} identical`;
+    console.log(`metric round-trip on ${provider}: ${printed}`);
+  });
+
   it('writes large batches in one go', async () => {
     const { db } = t();
     const run = await givenRunningRun(db);
@@ -76,10 +89,10 @@ describe.each(PROVIDERS)('MetricRepository on %s', (provider) => {
     expect(await db.metrics.latest((await givenRunningRun(db)).id)).toEqual([]);
   });
 
-  it('rejects non-finite values and bad steps with INVALID_ARGUMENT, writing nothing', async () => {
+  it('rejects bad steps, keys and non-numbers with INVALID_ARGUMENT, writing nothing', async () => {
     const { db } = t();
     const run = await givenRunningRun(db);
-    for (const bad of [{ key: 'loss', step: 1, value: Number.NaN }, { key: 'loss', step: 2, value: Infinity }, { key: 'loss', step: -1, value: 0 }, { key: '', step: 1, value: 0 }]) {
+    for (const bad of [{ key: 'loss', step: 1, value: '1' as unknown as number }, { key: 'loss', step: -1, value: 0 }, { key: '', step: 1, value: 0 }]) {
       await expect(db.metrics.appendPoints(run.id, [{ key: 'ok', step: 1, value: 1 }, bad])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     }
     expect(await db.metrics.listPoints(run.id)).toEqual([]);
@@ -91,5 +104,20 @@ describe.each(PROVIDERS)('MetricRepository on %s', (provider) => {
     await expect(db.metrics.appendPoints(id, [{ key: 'loss', step: 1, value: 1 }])).rejects.toMatchObject({ code: 'NOT_FOUND', details: { what: 'run', id } });
     await expect(db.metrics.listPoints(id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(db.metrics.latest(id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('fences writes with a claim token: refused, writing nothing, once another worker holds the run', async () => {
+    const { db } = t();
+    const run = await givenRun(db);
+    const lost = (await db.runs.claim(run.id, { worker: 'old', leaseMs: 60_000 }))!;
+    expect(await db.metrics.appendPoints(run.id, [{ key: 'loss', step: 1, value: 2 }], { claimToken: lost.token })).toBe(1);
+
+    const current = (await db.runs.claim(run.id, { worker: 'new', leaseMs: 60_000, takeover: true }))!;
+    await expect(db.metrics.appendPoints(run.id, [{ key: 'loss', step: 2, value: 1 }], { claimToken: lost.token })).rejects.toMatchObject({
+      code: 'FAILED_PRECONDITION',
+      details: { reason: 'CLAIM_LOST' },
+    });
+    expect(await db.metrics.appendPoints(run.id, [{ key: 'loss', step: 1, value: 9 }, { key: 'loss', step: 2, value: 1 }], { claimToken: current.token })).toBe(1);
+    expect((await db.metrics.listPoints(run.id)).map((p) => [p.step, p.value])).toEqual([[1, 2], [2, 1]]);
   });
 });

@@ -3,15 +3,18 @@ import { Prisma, type MetricPoint as MetricPointRow } from '../generated/sqlite/
 import { countSchema, parseInput } from '../input-validation';
 import type { DbClient } from '../prisma-client.factory';
 import { requireRun } from '../references';
+import { assertClaim } from '../runs/run-claim';
 import type { MetricPoint, MetricPointQuery, NewMetricPoint } from './metric.types';
 
 export interface MetricRepository {
   /**
    * Appends points to a run's curves. Idempotent on (runId, key, step): a point that is
    * already stored is left as it is, so retried writes neither duplicate nor fail.
-   * Returns how many points were new. All-or-nothing.
+   * Returns how many points were new. All-or-nothing. With `claimToken`, the write is
+   * fenced: it is refused with ClaimLostError unless the run is still running under that
+   * claim (and the claim's heartbeat is renewed).
    */
-  appendPoints(runId: string, points: readonly NewMetricPoint[]): Promise<number>;
+  appendPoints(runId: string, points: readonly NewMetricPoint[], options?: { claimToken?: string }): Promise<number>;
   /** Points in step order (then key). */
   listPoints(runId: string, query?: MetricPointQuery): Promise<MetricPoint[]>;
   /** The point with the highest step of each key, ordered by key. */
@@ -22,7 +25,8 @@ const pointsSchema = z.array(
   z.object({
     key: z.string().min(1).max(200),
     step: countSchema.max(2 ** 31 - 1),
-    value: z.number(),
+    // Any double, NaN and ±Infinity included (a diverging loss is worth recording).
+    value: z.custom<number>((v) => typeof v === 'number', { message: 'must be a number' }),
     time: z.date().optional(),
   }),
 );
@@ -33,27 +37,40 @@ const querySchema = z.object({
   limit: z.int().min(1).max(100_000).default(10_000),
 });
 
-/** 5 bound parameters per row; stays far below SQLite's and PostgreSQL's limits. */
+/** 6 bound parameters per row; stays far below SQLite's and PostgreSQL's limits. */
 const ROWS_PER_INSERT = 500;
 
 export function createMetricRepository(db: DbClient): MetricRepository {
   return {
-    async appendPoints(runId, points) {
+    async appendPoints(runId, points, options = {}) {
       const rows = parseInput(pointsSchema, points, 'metric points');
-      await requireRun(db, runId);
-      if (rows.length === 0) return 0;
+      const { claimToken } = options;
+      if (claimToken === undefined) await requireRun(db, runId);
+      if (rows.length === 0 && claimToken === undefined) return 0;
       const now = new Date();
       // Prisma's createMany has no skipDuplicates on SQLite; ON CONFLICT DO NOTHING is the
       // same statement on both databases (and also absorbs duplicates within one batch).
-      const inserts = chunk(rows, ROWS_PER_INSERT).map((batch) => {
-        const values = batch.map((p) => Prisma.sql`(${runId}, ${p.key}, ${p.step}, ${p.value}, ${p.time ?? now})`);
-        return db.$executeRaw`
-          INSERT INTO "MetricPoint" ("runId", "key", "step", "value", "time")
-          VALUES ${Prisma.join(values)}
-          ON CONFLICT ("runId", "key", "step") DO NOTHING`;
+      const inserts = (client: Pick<DbClient, '$executeRaw'>) =>
+        chunk(rows, ROWS_PER_INSERT).map((batch) => {
+          const values = batch.map((p) => {
+            const special = specialOf(p.value);
+            return Prisma.sql`(${runId}, ${p.key}, ${p.step}, ${special ? 0 : p.value}, ${special ?? null}, ${p.time ?? now})`;
+          });
+          return client.$executeRaw`
+            INSERT INTO "MetricPoint" ("runId", "key", "step", "value", "special", "time")
+            VALUES ${Prisma.join(values)}
+            ON CONFLICT ("runId", "key", "step") DO NOTHING`;
+        });
+      if (claimToken === undefined) {
+        const counts = await db.$transaction(inserts(db));
+        return counts.reduce((sum, count) => sum + count, 0);
+      }
+      return db.$transaction(async (tx) => {
+        await assertClaim(tx, runId, claimToken);
+        let written = 0;
+        for (const insert of inserts(tx)) written += await insert;
+        return written;
       });
-      const counts = await db.$transaction(inserts);
-      return counts.reduce((sum, count) => sum + count, 0);
     },
 
     async listPoints(runId, query = {}) {
@@ -88,6 +105,21 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
+/**
+ * Values a REAL column cannot give back as they were (SQLite stores NaN as NULL and −0 as the
+ * integer 0), kept by name instead, the same way on both databases.
+ */
+const SPECIAL_VALUES: Record<string, number> = { nan: Number.NaN, inf: Number.POSITIVE_INFINITY, '-inf': Number.NEGATIVE_INFINITY, '-0': -0 };
+
+function specialOf(value: number): string | undefined {
+  if (Number.isNaN(value)) return 'nan';
+  if (value === Number.POSITIVE_INFINITY) return 'inf';
+  if (value === Number.NEGATIVE_INFINITY) return '-inf';
+  if (Object.is(value, -0)) return '-0';
+  return undefined;
+}
+
 function toMetricPoint(row: MetricPointRow): MetricPoint {
-  return { runId: row.runId, key: row.key, step: row.step, value: row.value, time: row.time };
+  const value = row.special ? (SPECIAL_VALUES[row.special] ?? Number.NaN) : row.value;
+  return { runId: row.runId, key: row.key, step: row.step, value, time: row.time };
 }

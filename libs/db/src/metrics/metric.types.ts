@@ -11,7 +11,7 @@ export interface MetricPoint {
 export interface NewMetricPoint {
   readonly key: string;
   readonly step: number;
-  /** Finite: NaN and ±Infinity are rejected (SQLite cannot store them). */
+  /** Any double: NaN, ±Infinity and −0 are stored by name and come back identical on both databases. */
   readonly value: number;
   /** Defaults to now. */
   readonly time?: Date;

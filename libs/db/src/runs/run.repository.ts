@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { failedPrecondition, invalidArgument, notFound } from '@genlab/errors';
 import { z } from 'zod';
 import type { ArtifactFiles } from '../artifacts/artifact-files';
@@ -6,8 +7,20 @@ import { countSchema, idSchema, jsonObjectSchema, nameSchema, parseInput, toPage
 import type { JsonObject } from '../json';
 import type { DbClient } from '../prisma-client.factory';
 import { requireDataset, requireExperiment, requireRun } from '../references';
+import { ClaimLostError } from './run-claim';
 import { isTerminal, statusesBefore } from './run-status';
-import { RUN_STATUSES, type NewRun, type Run, type RunListOptions, type RunProgress, type RunStatus, type RunStatusChange } from './run.types';
+import {
+  RUN_STATUSES,
+  type ClaimOptions,
+  type ClaimedProgress,
+  type NewRun,
+  type Run,
+  type RunClaim,
+  type RunListOptions,
+  type RunProgress,
+  type RunStatus,
+  type RunStatusChange,
+} from './run.types';
 
 export interface RunRepository {
   /** A new run in status 'queued'. */
@@ -25,6 +38,28 @@ export interface RunRepository {
   updateStatus(id: string, status: RunStatus, change?: RunStatusChange): Promise<Run>;
   /** Records steps done and a heartbeat; only for running runs. */
   updateProgress(id: string, progress: RunProgress): Promise<Run>;
+  /**
+   * Takes the run for a worker, atomically: a queued run, or a running one whose heartbeat
+   * is older than the lease (or any running one with `takeover`). The run becomes (or
+   * stays) running under a new claim token; null when it cannot be claimed.
+   */
+  claim(id: string, options: ClaimOptions): Promise<RunClaim | null>;
+  /**
+   * Renews a claim (and records progress); tells the worker whether StopRun asked it to stop.
+   * ClaimLostError if the run is no longer running under `token`.
+   */
+  heartbeat(id: string, token: string, progress?: ClaimedProgress): Promise<{ stopRequested: boolean }>;
+  /**
+   * Ends a claimed run (completed, failed, cancelled) or puts it back in the queue; the
+   * claim is released. ClaimLostError if the run is no longer running under `token`.
+   */
+  release(id: string, token: string, status: Exclude<RunStatus, 'running'>, change?: RunStatusChange): Promise<Run>;
+  /**
+   * StopRun: a queued run is cancelled at once (reason STOPPED_BY_USER); a running one is
+   * flagged, and the worker holding it stops at its next step boundary. FAILED_PRECONDITION
+   * for a run that has already ended.
+   */
+  requestStop(id: string): Promise<Run>;
   /** Deletes the run with its metrics, checkpoints, evaluations and artifacts (rows and files). */
   delete(id: string): Promise<void>;
 }
@@ -47,6 +82,13 @@ const changeSchema = z.object({
 });
 
 const progressSchema = z.object({ stepsDone: countSchema, heartbeatAt: z.date().optional() });
+const claimedProgressSchema = z.object({ stepsDone: countSchema.optional() });
+const claimSchema = z.object({
+  worker: nameSchema,
+  backend: nameSchema.optional(),
+  leaseMs: z.int().positive(),
+  takeover: z.boolean().optional(),
+});
 
 export function createRunRepository(db: DbClient, files: ArtifactFiles): RunRepository {
   const get = async (id: string): Promise<Run> => {
@@ -93,8 +135,8 @@ export function createRunRepository(db: DbClient, files: ArtifactFiles): RunRepo
           error: status === 'failed' ? (details.error ?? null) : null,
           ...(details.backend !== undefined && { backend: details.backend }),
           ...(status === 'running' && { startedAt: now, heartbeatAt: now, worker: details.worker ?? null }),
-          ...(status === 'queued' && { worker: null }),
-          ...(isTerminal(status) && { finishedAt: now }),
+          ...(status === 'queued' && { worker: null, claimToken: null }),
+          ...(isTerminal(status) && { finishedAt: now, claimToken: null }),
         },
       });
       if (row) return toRun(row);
@@ -116,6 +158,71 @@ export function createRunRepository(db: DbClient, files: ArtifactFiles): RunRepo
       throw invalidArgument(`stepsDone ${stepsDone} exceeds the run's totalSteps ${current.totalSteps}`);
     },
 
+    async claim(id, options) {
+      const { worker, backend, leaseMs, takeover } = parseInput(claimSchema, options, 'claim');
+      const current = await get(id);
+      const now = new Date();
+      const token = randomUUID();
+      const claimed = { status: 'running', worker, claimToken: token, heartbeatAt: now, attempts: { increment: 1 }, ...(backend && { backend }) };
+      let rows: RunRow[] = [];
+      if (current.status === 'queued') {
+        // A run handed back to the queue (its worker stopped) keeps its first start time.
+        rows = await db.run.updateManyAndReturn({ where: { id, status: 'queued' }, data: { ...claimed, startedAt: current.startedAt ?? now, stopRequested: false } });
+      } else if (current.status === 'running') {
+        const expired = takeover ? {} : { OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: new Date(now.getTime() - leaseMs) } }] };
+        rows = await db.run.updateManyAndReturn({ where: { id, status: 'running', ...expired }, data: claimed });
+      }
+      const [row] = rows;
+      return row ? { run: toRun(row), token } : null;
+    },
+
+    async heartbeat(id, token, progress = {}) {
+      const { stepsDone } = parseInput(claimedProgressSchema, progress, 'run progress');
+      const [row] = await db.run.updateManyAndReturn({
+        where: { id, claimToken: token, status: 'running', ...(stepsDone !== undefined && { totalSteps: { gte: stepsDone } }) },
+        data: { heartbeatAt: new Date(), ...(stepsDone !== undefined && { stepsDone }) },
+        select: { stopRequested: true },
+      });
+      if (row) return { stopRequested: row.stopRequested };
+      const current = await get(id);
+      if (current.status === 'running' && stepsDone !== undefined && stepsDone > current.totalSteps) {
+        throw invalidArgument(`stepsDone ${stepsDone} exceeds the run's totalSteps ${current.totalSteps}`);
+      }
+      throw new ClaimLostError(id);
+    },
+
+    async release(id, token, status, change = {}) {
+      parseInput(z.enum(RUN_STATUSES).exclude(['running']), status, 'run status');
+      const details = parseInput(changeSchema, change, 'run status change');
+      const [row] = await db.run.updateManyAndReturn({
+        where: { id, claimToken: token, status: 'running' },
+        data: {
+          status,
+          statusReason: details.reason ?? null,
+          error: status === 'failed' ? (details.error ?? null) : null,
+          claimToken: null,
+          ...(status === 'queued' && { worker: null }),
+          ...(isTerminal(status) && { finishedAt: new Date() }),
+        },
+      });
+      if (row) return toRun(row);
+      await get(id);
+      throw new ClaimLostError(id);
+    },
+
+    async requestStop(id) {
+      const now = new Date();
+      const [cancelled] = await db.run.updateManyAndReturn({
+        where: { id, status: 'queued' },
+        data: { status: 'cancelled', statusReason: 'STOPPED_BY_USER', finishedAt: now },
+      });
+      if (cancelled) return toRun(cancelled);
+      const [flagged] = await db.run.updateManyAndReturn({ where: { id, status: 'running' }, data: { stopRequested: true } });
+      if (flagged) return toRun(flagged);
+      const current = await get(id);
+      throw failedPrecondition(`run '${id}' has already ended (${current.status})`, { id, status: current.status });
+    },
+
     async delete(id) {
       const keys = await db.$transaction(async (tx) => {
         await requireRun(tx, id);
@@ -128,7 +235,7 @@ export function createRunRepository(db: DbClient, files: ArtifactFiles): RunRepo
   };
 }
 
-function toRun(row: RunRow): Run {
+export function toRun(row: RunRow): Run {
   return {
     id: row.id,
     experimentId: row.experimentId,
@@ -144,6 +251,10 @@ function toRun(row: RunRow): Run {
     backend: row.backend,
     worker: row.worker,
     heartbeatAt: row.heartbeatAt,
+    stopRequested: row.stopRequested,
+    attempts: row.attempts,
+    sweepId: row.sweepId,
+    sweepIndex: row.sweepIndex,
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
@@ -155,6 +266,7 @@ function runFilter(options: Omit<RunListOptions, 'limit' | 'offset'>) {
   return {
     experimentId: options.experimentId,
     datasetId: options.datasetId,
+    sweepId: options.sweepId,
     status: status === undefined ? undefined : typeof status === 'string' ? status : { in: [...status] },
   };
 }

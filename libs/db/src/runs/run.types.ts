@@ -24,7 +24,15 @@ export interface Run {
   readonly backend: string | null;
   /** The worker that holds (or last held) the run. */
   readonly worker: string | null;
+  /** Last renewal of the holding worker's claim. */
   readonly heartbeatAt: Date | null;
+  /** StopRun was called while the run was running; its worker stops at the next step boundary. */
+  readonly stopRequested: boolean;
+  /** How many times a worker claimed the run (above 1: resumed after its worker was lost). */
+  readonly attempts: number;
+  /** The sweep that created the run, if any, and its place among the sweep's runs. */
+  readonly sweepId: string | null;
+  readonly sweepIndex: number | null;
   readonly createdAt: Date;
   readonly startedAt: Date | null;
   readonly finishedAt: Date | null;
@@ -58,6 +66,33 @@ export interface RunProgress {
 
 export interface RunListOptions extends PageOptions {
   readonly experimentId?: string;
+  readonly sweepId?: string;
   readonly datasetId?: string;
   readonly status?: RunStatus | readonly RunStatus[];
+}
+
+export interface ClaimOptions {
+  /** Who takes the run, e.g. 'host:pid'. */
+  readonly worker: string;
+  readonly backend?: string;
+  /**
+   * A running run may be taken over once its heartbeat is older than this: its worker is
+   * presumed dead. Workers must renew their claim well within it.
+   */
+  readonly leaseMs: number;
+  /**
+   * Take a running run over whatever its heartbeat: for a single embedded executor that
+   * knows no other process trains on this database (its own runs left from a crash).
+   */
+  readonly takeover?: boolean;
+}
+
+/** A run held by a worker; `token` fences every write the worker makes for it. */
+export interface RunClaim {
+  readonly run: Run;
+  readonly token: string;
+}
+
+export interface ClaimedProgress {
+  readonly stepsDone?: number;
 }
