@@ -5,10 +5,15 @@ import { meanAndStdError } from './mean-std-error';
 import { natsToBitsPerDim } from './units';
 
 /** What `evaluateLikelihood` needs from a model: its capabilities and estimators. */
-export type LikelihoodModel = Pick<GenerativeModel, 'capabilities' | 'dataShape' | 'logProb' | 'elbo' | 'iwaeBound'>;
+export type LikelihoodModel = Pick<GenerativeModel, 'capabilities' | 'dataShape' | 'logProb' | 'elbo' | 'iwaeBound' | 'family'>;
 
-/** A dataset as one tensor `[n, ...dataShape]`, or as rows in a Float32Array (a `TensorDataset`). */
-export type LikelihoodData = tf.Tensor | { readonly shape: readonly number[]; readonly count: number; readonly x: Float32Array };
+/**
+ * A dataset as one tensor `[n, ...dataShape]`, or as rows in a Float32Array (a `TensorDataset`);
+ * its `labels`, when present, go to conditional models (log p(x | y)).
+ */
+export type LikelihoodData =
+  | tf.Tensor
+  | { readonly shape: readonly number[]; readonly count: number; readonly x: Float32Array; readonly labels?: Int32Array };
 
 export type EstimatorKind = 'exact' | 'elbo' | 'iwae';
 
@@ -21,6 +26,10 @@ export interface EvaluateLikelihoodOptions {
   readonly seed?: number;
   /** Which estimators to run (default: every one the model supports). */
   readonly estimators?: readonly EstimatorKind[];
+  /** After each batch: examples done of the total. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Called between batches; throw (e.g. CANCELLED) to stop. */
+  readonly throwIfCancelled?: () => void;
 }
 
 export interface LikelihoodEstimate {
@@ -44,7 +53,13 @@ function positiveInteger(value: number, name: string): number {
   return value;
 }
 
-function batchesOf(data: LikelihoodData): { count: number; batch: (start: number, end: number) => tf.Tensor } {
+interface Batches {
+  count: number;
+  batch: (start: number, end: number) => tf.Tensor;
+  labels?: (start: number, end: number) => tf.Tensor1D;
+}
+
+function batchesOf(data: LikelihoodData): Batches {
   if (data instanceof tf.Tensor) {
     return { count: data.shape[0] ?? 0, batch: (start, end) => tf.slice(data, start, end - start) };
   }
@@ -52,7 +67,13 @@ function batchesOf(data: LikelihoodData): { count: number; batch: (start: number
   if (data.x.length !== data.count * size) {
     throw invalidArgument(`data: x holds ${data.x.length} values, expected count × size = ${data.count} × ${size}`);
   }
-  return { count: data.count, batch: (start, end) => tf.tensor(data.x.subarray(start * size, end * size), [end - start, ...data.shape]) };
+  const { labels } = data;
+  if (labels && labels.length !== data.count) throw invalidArgument(`data: ${labels.length} labels for ${data.count} examples`);
+  return {
+    count: data.count,
+    batch: (start, end) => tf.tensor(data.x.subarray(start * size, end * size), [end - start, ...data.shape]),
+    ...(labels ? { labels: (start: number, end: number) => tf.tensor1d(labels.subarray(start, end), 'int32') } : {}),
+  };
 }
 
 /**
@@ -76,17 +97,22 @@ export async function evaluateLikelihood(
   }
   if (requested.length === 0) throw failedPrecondition('the model has no likelihood estimator (exact, elbo or iwae)');
 
-  const { count, batch } = batchesOf(data);
+  const { count, batch, labels } = batchesOf(data);
   if (count < 1) throw invalidArgument('data: needs at least one example');
+  if (model.capabilities.conditional && !labels) {
+    throw failedPrecondition(`this ${model.family} is class-conditional: its likelihood is log p(x | y), so the data needs labels`);
+  }
   const kinds = (['exact', 'elbo', 'iwae'] as const).filter((e) => requested.includes(e));
   const nll = new Map(kinds.map((kind) => [kind, new Float64Array(count)]));
 
   for (let start = 0, index = 0; start < count; start += batchSize, index += 1) {
     const end = Math.min(start + batchSize, count);
+    options.throwIfCancelled?.();
     const x = batch(start, end);
+    const y = model.capabilities.conditional ? labels?.(start, end) : undefined;
     try {
       for (const kind of kinds) {
-        const bound = estimate(model, kind, x, k, deriveSeed(seed, kind, index));
+        const bound = estimateLogLikelihood(model, kind, x, k, deriveSeed(seed, kind, index), y);
         const values = await bound.data();
         bound.dispose();
         const out = nll.get(kind) as Float64Array;
@@ -94,7 +120,9 @@ export async function evaluateLikelihood(
       }
     } finally {
       x.dispose();
+      y?.dispose();
     }
+    options.onProgress?.(end, count);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
@@ -113,13 +141,22 @@ export async function evaluateLikelihood(
   });
 }
 
-function estimate(model: LikelihoodModel, kind: EstimatorKind, x: tf.Tensor, k: number, seed: number): tf.Tensor {
+/** One estimator's per-example log-likelihood (bound) of `x`, shape `[n]`; `labels` condition a conditional model. */
+export function estimateLogLikelihood(
+  model: Pick<LikelihoodModel, 'logProb' | 'elbo' | 'iwaeBound'>,
+  kind: EstimatorKind,
+  x: tf.Tensor,
+  k: number,
+  seed: number,
+  labels?: tf.Tensor1D,
+): tf.Tensor1D {
+  const conditioning = labels ? { labels } : {};
   switch (kind) {
     case 'exact':
-      return (model.logProb as NonNullable<LikelihoodModel['logProb']>).call(model, x);
+      return (model.logProb as NonNullable<LikelihoodModel['logProb']>).call(model, x, conditioning);
     case 'elbo':
-      return (model.elbo as NonNullable<LikelihoodModel['elbo']>).call(model, x, { seed });
+      return (model.elbo as NonNullable<LikelihoodModel['elbo']>).call(model, x, { seed, ...conditioning });
     case 'iwae':
-      return (model.iwaeBound as NonNullable<LikelihoodModel['iwaeBound']>).call(model, x, k, { seed });
+      return (model.iwaeBound as NonNullable<LikelihoodModel['iwaeBound']>).call(model, x, k, { seed, ...conditioning });
   }
 }

@@ -1,91 +1,88 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import type { Database, Evaluation } from '@genlab/db';
-import { failedPrecondition, invalidArgument } from '@genlab/errors';
-import { evaluateLikelihood } from '@genlab/metrics';
-import { familyInfo, prepareDataset, type GenerativeModel } from '@genlab/models';
-import { sliceDataset } from '@genlab/data';
-import { toGrpcError } from '@genlab/grpc';
-import { DATABASE, loadCheckpointModel, loadDatasetSplit, resolveCheckpoint } from '@genlab/service-core';
-import { availableMetrics, isLikelihoodMetric, LIKELIHOOD_METRICS, metricForEstimator, type LikelihoodMetric } from './likelihood-metrics';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Checkpoint, Database, Dataset, Evaluation } from '@genlab/db';
+import { invalidArgument } from '@genlab/errors';
+import type { ModelCapabilities } from '@genlab/models';
+import { DATABASE, loadCheckpointModel, resolveCheckpoint } from '@genlab/service-core';
+import { FeatureExtractors } from '../features/feature-extractors.service';
+import { EvaluationJobs } from './evaluation-jobs.service';
+import { DEFAULT_KID_SUBSET_SIZE, DEFAULT_NUM_SAMPLES_CAP, type EvaluationOptions } from './evaluation-options';
+import { knownDensityOf } from './known-density';
+import { chooseMetrics, type MetricName } from './metric-catalog';
 
-/** A standard error from a single example is undefined: stored as absent, not NaN. */
-const finiteOrNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
-
-export interface EvaluateInput {
-  runId: string;
-  checkpointId: string;
-  metrics: string[];
-  iwaeK: number;
-  maxExamples: number;
+export interface EvaluateInput extends EvaluationOptions {
+  readonly runId: string;
+  readonly checkpointId: string;
+  readonly metrics: readonly string[];
 }
 
+/** k of the k-NN metrics: precision/recall use 3, density/coverage 5. */
+const NEIGHBOURS: Partial<Record<MetricName, number>> = { precision: 3, recall: 3, density: 5, coverage: 5 };
+
 @Injectable()
-export class EvaluationsService implements OnApplicationBootstrap {
-  private readonly logger = new Logger(EvaluationsService.name);
+export class EvaluationsService {
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly jobs: EvaluationJobs,
+    private readonly features: FeatureExtractors,
+  ) {}
 
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
-
-  /** Evaluations left running by a previous process cannot finish: mark them failed. */
-  async onApplicationBootstrap(): Promise<void> {
-    for (;;) {
-      const stale = await this.db.evaluations.list({ status: 'running', limit: 1000 });
-      for (const evaluation of stale) await this.db.evaluations.fail(evaluation.id, 'interrupted: the evaluation service stopped');
-      if (stale.length < 1000) return;
-    }
-  }
-
-  async evaluate(input: EvaluateInput): Promise<Evaluation> {
+  /** Validate everything, then queue the job; returns the queued evaluation. */
+  async start(input: EvaluateInput): Promise<Evaluation> {
     const run = await this.db.runs.get(input.runId);
-    const metrics = this.chooseMetrics(run.family, input.metrics);
     const checkpoint = await resolveCheckpoint(this.db, run, input.checkpointId);
     const dataset = await this.db.datasets.get(run.datasetId);
-    if (dataset.testCount === 0) throw failedPrecondition(`dataset '${dataset.name}' has no test split to evaluate on`);
-    const evaluation = await this.db.evaluations.create({ checkpointId: checkpoint.id, metrics });
-    let model: GenerativeModel | undefined;
+    // The checkpoint's own capabilities: a family's can differ by config (a conditional VAE has no encoder).
+    const capabilities = await this.capabilitiesOf(checkpoint);
+    const userFeatures = input.featureModelPath !== '';
+    if (userFeatures) await this.features.checkUserModel(input.featureModelPath, dataset.shape);
+    const imageLike = dataset.shape.length !== 1;
+    const metrics = chooseMetrics(run.family, capabilities, {
+      knownDensity: knownDensityOf(dataset) !== undefined,
+      hasFeatures: userFeatures || !imageLike || dataset.hasLabels,
+      hasClassProbabilities: !userFeatures && imageLike && dataset.hasLabels,
+      hasLabels: dataset.hasLabels && (dataset.numClasses ?? 0) >= 2,
+    }, input.metrics);
+    this.checkSampleCounts(metrics, input, dataset);
+    const { runId: _run, checkpointId: _checkpoint, metrics: _metrics, ...options } = input;
+    const evaluation = await this.db.evaluations.create({ checkpointId: checkpoint.id, metrics, options: { ...options }, status: 'queued' });
+    this.jobs.enqueue(evaluation.id);
+    return evaluation;
+  }
+
+  private async capabilitiesOf(checkpoint: Checkpoint): Promise<ModelCapabilities> {
+    const model = await loadCheckpointModel(this.db, checkpoint);
     try {
-      model = await loadCheckpointModel(this.db, checkpoint);
-      const test = prepareDataset(run.family, run.config, await loadDatasetSplit(this.db, dataset, 'test'));
-      const evaluated = input.maxExamples && input.maxExamples < test.count ? sliceDataset(test, 0, input.maxExamples) : test;
-      const estimates = await evaluateLikelihood(model, evaluated, {
-        k: input.iwaeK,
-        estimators: metrics.map((metric) => LIKELIHOOD_METRICS[metric].estimator),
-      });
-      const results = estimates.flatMap((e) => {
-        const metric = metricForEstimator(e.estimator);
-        const common = { metric, estimator: e.estimator, sampleCount: e.sampleCount };
-        return [
-          { ...common, value: e.valueNats, unit: 'nats' as const, stdError: finiteOrNull(e.stdErrorNats) },
-          { ...common, value: e.bitsPerDim, unit: 'bits/dim' as const, stdError: finiteOrNull(e.stdErrorBitsPerDim) },
-        ];
-      });
-      this.logger.log(`evaluation ${evaluation.id} of run ${run.id} @ step ${checkpoint.step}: ${metrics.join(', ')}`);
-      return await this.db.evaluations.complete(evaluation.id, results);
-    } catch (error) {
-      const { details } = toGrpcError(error, (ref, e) => this.logger.error(`evaluation ${evaluation.id} failed (${ref}): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
-      await this.db.evaluations.fail(evaluation.id, details.slice(0, 2000)).catch(() => undefined);
-      throw error;
+      return model.capabilities;
     } finally {
-      model?.dispose();
+      model.dispose();
     }
   }
 
-  /** Requested metrics checked against what the family can do; none requested means all it can. */
-  private chooseMetrics(family: string, requested: string[]): LikelihoodMetric[] {
-    const info = familyInfo(family);
-    const available = availableMetrics(info.capabilities);
-    if (requested.length === 0) {
-      if (available.length === 0) throw failedPrecondition(`${family} models have no likelihood; sample metrics arrive with the evaluation service's next version`);
-      return available;
+  /** Start and wait; an abort of `signal` (the caller gone) cancels the job. */
+  async evaluate(input: EvaluateInput, signal: AbortSignal): Promise<Evaluation> {
+    const evaluation = await this.start(input);
+    const onAbort = () => void this.jobs.cancel(evaluation.id, 'the caller of Evaluate cancelled or its deadline passed').catch(() => undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.jobs.wait(evaluation.id, signal);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
     }
-    for (const metric of requested) {
-      if (!isLikelihoodMetric(metric)) {
-        throw invalidArgument(`metrics: unknown metric '${metric}'; known: ${Object.keys(LIKELIHOOD_METRICS).join(', ')}`);
-      }
-      if (!available.includes(metric)) {
-        const instead = available.length ? `it has ${available.map((m) => `${m} (${LIKELIHOOD_METRICS[m].what})`).join(', ')}: ask for those instead` : 'it has no likelihood at all';
-        throw failedPrecondition(`${family} models cannot report ${metric} (${LIKELIHOOD_METRICS[metric].what}); ${instead}`);
+  }
+
+  /** INVALID_ARGUMENT, with the minimum, when the samples cannot support a metric's subsets or k. */
+  private checkSampleCounts(metrics: readonly MetricName[], input: EvaluationOptions, dataset: Dataset): void {
+    const samples = input.numSamples || Math.min(dataset.testCount, DEFAULT_NUM_SAMPLES_CAP);
+    const real = Math.min(samples, dataset.testCount);
+    if (metrics.includes('kid') && input.kidSubsetSize > real) {
+      throw invalidArgument(`kid_subset_size: ${input.kidSubsetSize} is more than the ${real} examples each side has; at most ${real} (or 0 for ${DEFAULT_KID_SUBSET_SIZE} or fewer)`);
+    }
+    if (metrics.includes('kid') && real < 2) throw invalidArgument('num_samples: KID needs at least 2 samples and 2 test examples');
+    for (const metric of metrics) {
+      const k = NEIGHBOURS[metric];
+      if (k !== undefined && real <= k) {
+        throw invalidArgument(`num_samples: ${metric} uses the ${k} nearest neighbours, so it needs at least ${k + 1} samples and test examples (have ${real})`);
       }
     }
-    return [...new Set(requested)] as LikelihoodMetric[];
   }
 }
