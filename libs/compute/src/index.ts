@@ -10,3 +10,4 @@ export {
   type InitComputeOptions,
 } from './init-compute';
 export { SeededRng, deriveSeed, assertSeed, isValidSeed, MAX_SEED } from './seeded-rng';
+export { ADAM_UPDATE_KERNEL, type AdamUpdateAttrs } from './kernels/adam-update.kernel';

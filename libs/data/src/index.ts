@@ -27,6 +27,10 @@ export { grid25, ring8, type SyntheticMixtureDataset } from './synthetic/mixture
 
 export type { RasterImage } from './png/png.types';
 export { encodePng } from './png/png.encoder';
-export { decodePng, type DecodePngOptions } from './png/png.decoder';
+export { decodePng, peekPngHeader, type DecodePngOptions } from './png/png.decoder';
 export { imageGrid, tileImages, type ImageGridOptions } from './png/image-grid.render';
 export { autoRange, renderScatterPlot, scatterPlotPng, type PlotRange, type ScatterPlotOptions } from './png/scatter-plot.render';
+
+export { readImageArchive, ARCHIVE_ORDER_SEED, type ImageArchiveDataset, type ReadImageArchiveOptions } from './archive/image-archive.reader';
+export { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive/archive-limits';
+export type { ArchiveFormat } from './archive/archive-source';

@@ -9,6 +9,21 @@ export interface DatasetSummary {
   /** Smallest and largest value over the data. */
   readonly min: number;
   readonly max: number;
+  /** Number of label classes, when the dataset has labels. */
+  readonly numClasses?: number;
+}
+
+/**
+ * Families that can condition on labels say so with the boolean config field `conditional`;
+ * such a model needs a dataset with labels of at least two classes.
+ */
+export function assertLabelsForConditioning(family: string, config: unknown, { numClasses }: DatasetSummary): void {
+  const conditional = typeof config === 'object' && config !== null && (config as { conditional?: unknown }).conditional === true;
+  if (conditional && !(numClasses !== undefined && numClasses >= 2)) {
+    throw invalidArgument(
+      `a class-conditional ${family} needs a labelled dataset (two or more classes); this one has ${numClasses === undefined ? 'no labels' : `${numClasses} class`}: import its labels, or set conditional to false`,
+    );
+  }
 }
 
 /** INVALID_ARGUMENT unless the shape and value range are well formed (`trainCount` is the plan's to check). */

@@ -102,6 +102,11 @@ export interface SampleOptions {
   readonly truncation?: number;
   /** Diffusion models: number of sampling steps. */
   readonly steps?: number;
+  /**
+   * Checked between the steps of iterative samplers (diffusion timesteps, autoregressive
+   * pixels); when it returns true the sampler frees what it holds and throws CANCELLED.
+   */
+  readonly isCancelled?: () => boolean;
 }
 
 export interface CreateModelOptions {

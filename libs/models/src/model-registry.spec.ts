@@ -25,7 +25,9 @@ describe('parseConfig', () => {
       architecture: 'mlp',
       latentDim: 20,
       hiddenDims: [400],
+      convChannels: [32, 64],
       likelihood: 'bernoulli',
+      conditional: false,
       beta: 1,
       learningRate: 1e-3,
       batchSize: 128,
@@ -39,7 +41,7 @@ describe('parseConfig', () => {
     expect(() => parseConfig('vae', { latentDim: 2.5 })).toThrow(invalidNaming('config.latentDim: must be a positive integer'));
     expect(() => parseConfig('vae', { hiddenDims: [64, -1] })).toThrow(invalidNaming('config.hiddenDims[1]: must be a positive integer'));
     expect(() => parseConfig('vae', { beta: -0.1 })).toThrow(invalidNaming('config.beta: must be a number ≥ 0'));
-    expect(() => parseConfig('vae', { architecture: 'conv' })).toThrow(invalidNaming("config.architecture: must be 'mlp'"));
+    expect(() => parseConfig('vae', { architecture: 'resnet' })).toThrow(invalidNaming("config.architecture: must be 'mlp' or 'conv'"));
     expect(() => parseConfig('vae', { latentDims: 4 })).toThrow(invalidNaming('config.latentDims: is not a known field'));
     expect(() => parseConfig('vae', [])).toThrow(invalidNaming('config: must be a JSON object'));
     expect(() => parseConfig('vae', '{oops')).toThrow(invalidNaming('config: is not valid JSON'));
@@ -87,7 +89,7 @@ describe('family metadata', () => {
     expect(familyInfo('vae')).toEqual(
       expect.objectContaining({
         name: 'vae',
-        capabilities: { sample: true, logProb: false, elbo: true, iwae: true, encode: true, decode: true, conditional: false },
+        capabilities: { sample: true, logProb: false, elbo: true, iwae: true, encode: true, decode: true, conditional: true },
       }),
     );
     // Exact-likelihood families report log p; implicit ones report no likelihood at all.
@@ -137,6 +139,17 @@ describe('family data hooks', () => {
     // Rounding never hides the offending value.
     expect(() => assertDatasetFits('vae', {}, { ...mnist, max: 1.0004 })).toThrow(invalidNaming('spans [0, 1.0004]'));
     expect(() => assertDatasetFits('vae', {}, { ...mnist, max: 255 })).toThrow(invalidNaming('spans [0, 255]'));
+  });
+
+  it('assertDatasetFits: a class-conditional model needs a labelled dataset, before anything is queued', () => {
+    for (const family of ['pixelcnn', 'dcgan', 'wgan-gp']) {
+      expect(() => assertDatasetFits(family, { conditional: true }, mnist)).toThrow(
+        invalidNaming(`a class-conditional ${family} needs a labelled dataset`, 'has no labels', 'set conditional to false'),
+      );
+      expect(() => assertDatasetFits(family, { conditional: true }, { ...mnist, numClasses: 1 })).toThrow(invalidNaming('has 1 class'));
+      expect(() => assertDatasetFits(family, { conditional: true }, { ...mnist, numClasses: 10 })).not.toThrow();
+      expect(() => assertDatasetFits(family, {}, mnist)).not.toThrow();
+    }
   });
 
   it('assertDatasetFits: refuses a training split smaller than one batch, and malformed summaries', () => {

@@ -4,7 +4,7 @@ import { invalidArgument } from '@genlab/errors';
 import { z } from 'zod';
 import { parseWithSchema } from './config-validation';
 import { assertDataShape } from './data-shape';
-import { assertDatasetSummary, type DatasetSummary } from './dataset-summary';
+import { assertDatasetSummary, assertLabelsForConditioning, type DatasetSummary } from './dataset-summary';
 import type { CreateModelOptions, GenerativeModel, ModelCapabilities } from './generative-model';
 import type { DensityKind, ModelFactory } from './model-factory';
 import { MODEL_FAMILIES, isModelFamily, type ModelFamily } from './model-family';
@@ -108,6 +108,7 @@ export function assertDatasetFits(family: string, config: unknown, dataset: Data
   const factory = factoryOf(known);
   const parsed = parseWithSchema(factory.configSchema, config, known);
   assertDatasetSummary(dataset);
+  assertLabelsForConditioning(known, parsed, dataset);
   factory.trainingPlan(parsed, dataset.trainCount);
   factory.assertDatasetFits(parsed, dataset);
 }

@@ -69,6 +69,19 @@ export const decodePng = (input: Uint8Array, options: DecodePngOptions = {}): Ra
   return { ...header, data: unfilter(header, inflate(header, Buffer.concat(idat))) };
 };
 
+/**
+ * Width, height and channel count from the IHDR chunk that must follow the signature, without
+ * checking or decoding anything else: for callers that weigh an image before decoding it.
+ * Undefined when the bytes do not start like a PNG; `decodePng` then says what is wrong.
+ */
+export const peekPngHeader = (input: Uint8Array): Omit<RasterImage, 'data'> | undefined => {
+  const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  if (bytes.length < 29 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE) || bytes.readUInt32BE(8) !== 13) return undefined;
+  if (bytes.toString('latin1', 12, 16) !== 'IHDR') return undefined;
+  const channels = CHANNELS_BY_COLOR_TYPE[bytes[25] as number];
+  return channels === undefined ? undefined : { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20), channels };
+};
+
 const isCritical = (type: string) => type.charCodeAt(0) < 0x61;
 
 const readHeader = (body: Buffer, maxPixels: number): Header => {

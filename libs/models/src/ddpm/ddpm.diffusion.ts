@@ -1,5 +1,7 @@
 import { deriveSeed, tf } from '@genlab/compute';
+import type { SampleOptions } from '../generative-model';
 import { gaussianLogLikelihood } from '../losses/gaussian';
+import { throwIfSamplingCancelled } from '../sampling-cancellation';
 import type { Denoiser } from './ddpm.denoiser';
 import { discretizedGaussianLogLikelihood } from './ddpm.likelihood';
 import type { DiffusionSchedule } from './ddpm.schedule';
@@ -78,11 +80,12 @@ export class Diffusion {
   }
 
   /** Ancestral sampling over all T steps from x_T ~ N(0, I); the noise of step t is seeded by (seed, t). */
-  sample(n: number, seed: number, steps = this.timesteps): tf.Tensor {
-    if (steps < this.timesteps) return this.sampleRespaced(n, seed, steps);
+  sample(n: number, seed: number, steps = this.timesteps, options: SampleOptions = {}): tf.Tensor {
+    if (steps < this.timesteps) return this.sampleRespaced(n, seed, steps, options);
     let x = tf.randomNormal([n, ...this.denoiser.inputShape], 0, 1, 'float32', deriveSeed(seed, 'x_T'));
     try {
       for (let i = this.timesteps - 1; i >= 0; i -= 1) {
+        throwIfSamplingCancelled(options, 'ddpm', this.timesteps - 1 - i, this.timesteps);
         const next = tf.tidy(() => {
           const epsHat = this.denoiser.predict(x, tf.fill([n], i, 'int32') as tf.Tensor1D);
           const mean = x.sub(epsHat.mul(this.meanNoise[i])).mul(this.meanScale[i]);
@@ -105,13 +108,14 @@ export class Diffusion {
    * respacing): the reverse process of the diffusion with ᾱ'_k = ᾱ_{τ_k}, i.e.
    * β'_k = 1 − ᾱ_{τ_k}/ᾱ_{τ_{k−1}}, with the posterior variance of that respaced process.
    */
-  private sampleRespaced(n: number, seed: number, steps: number): tf.Tensor {
+  private sampleRespaced(n: number, seed: number, steps: number, options: SampleOptions): tf.Tensor {
     const last = this.timesteps - 1;
     const taus = Array.from({ length: steps }, (_, k) => (steps === 1 ? last : Math.round((k * last) / (steps - 1))));
     const alphaBars = this.schedule.alphaBars;
     let x = tf.randomNormal([n, ...this.denoiser.inputShape], 0, 1, 'float32', deriveSeed(seed, 'x_T'));
     try {
       for (let k = steps - 1; k >= 0; k -= 1) {
+        throwIfSamplingCancelled(options, 'ddpm', steps - 1 - k, steps);
         const i = taus[k] as number;
         const abar = alphaBars[i] as number;
         const abarPrev = k > 0 ? (alphaBars[taus[k - 1] as number] as number) : 1;

@@ -4,6 +4,7 @@ import { ring8 } from '@genlab/data';
 import { ErrorCode } from '@genlab/errors';
 import { assertDatasetFits, createModel, parseConfig } from '../model-registry';
 import { describeGenerativeModelContract } from '../testing/generative-model.contract';
+import { expectNoTensorLeak } from '../testing/tensor-leak';
 import { Diffusion } from './ddpm.diffusion';
 import type { DdpmModel } from './ddpm.model';
 import { createSchedule } from './ddpm.schedule';
@@ -147,6 +148,35 @@ describe('ddpm respaced sampling', () => {
     expect(coarse).not.toEqual(full);
     expect(await values(model.sample(6, 3, { steps: 8 }))).toEqual(coarse);
     expect(() => model.sample(6, 3, { steps: 0 })).toThrow(expect.objectContaining({ code: ErrorCode.InvalidArgument }));
+    model.dispose();
+  });
+});
+
+describe('ddpm sampling cancellation', () => {
+  beforeAll(() => initCompute({ logger: false }));
+
+  it('stops between timesteps once isCancelled says so, with CANCELLED and no tensor left behind', async () => {
+    const model = createModel('ddpm', { hiddenDims: [16], timesteps: 40 }, { dataShape: [2], seed: 4 });
+    for (const steps of [undefined, 10]) {
+      let checks = 0;
+      const isCancelled = () => ++checks > 5;
+      await expectNoTensorLeak(
+        () => {
+          checks = 0;
+          try {
+            model.sample(6, 3, { steps, isCancelled });
+          } catch (error) {
+            return error;
+          }
+          throw new Error('sampling was not cancelled');
+        },
+        { label: `cancelled sampling (steps ${steps ?? 'T'})` },
+      );
+      expect(checks).toBe(6); // stopped at the sixth check, not at the end
+      expect(() => model.sample(6, 3, { steps, isCancelled: () => true })).toThrow(
+        expect.objectContaining({ code: ErrorCode.Cancelled, message: expect.stringContaining('ddpm sampling stopped after 0 of') }),
+      );
+    }
     model.dispose();
   });
 });

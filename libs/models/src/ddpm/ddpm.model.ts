@@ -115,7 +115,7 @@ export class DdpmModel implements GenerativeModel<DdpmConfig> {
     assertPositiveInteger(n, 'n', MAX_SAMPLES);
     assertSeed(seed);
     if (options.steps !== undefined) assertPositiveInteger(options.steps, 'steps');
-    const x = this.diffusion.sample(n, seed, Math.min(options.steps ?? this.config.timesteps, this.config.timesteps));
+    const x = this.diffusion.sample(n, seed, Math.min(options.steps ?? this.config.timesteps, this.config.timesteps), options);
     try {
       return tf.tidy(() => this.fromModelSpace(x));
     } finally {

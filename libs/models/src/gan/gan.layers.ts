@@ -1,52 +1,10 @@
-import { deriveSeed, tf } from '@genlab/compute';
+import { tf } from '@genlab/compute';
 import type { ParameterSet } from '../nn/parameter-set';
 
 /*
- * Convolution, transposed convolution and batch normalisation for the GAN networks, NHWC,
- * initialised like PyTorch's (weights and biases uniform in ±1/√fan_in). Their gradients
- * need Conv2DBackpropFilter on wasm, which @genlab/compute registers (STACK.md).
+ * The GAN-specific layers: LeakyReLU and batch normalisation. The convolutions the networks
+ * use are shared with other families (`nn/conv.ts`).
  */
-
-const uniform = (seed: number, name: string, part: string, shape: number[], bound: number) => () =>
-  tf.randomUniform(shape, -bound, bound, 'float32', deriveSeed(seed, name, part));
-
-export interface Conv {
-  /** conv: `[k, k, in, out]`; transposed conv: `[k, k, out, in]` (tfjs' layout). */
-  readonly kernel: tf.Variable;
-  readonly bias: tf.Variable;
-  readonly stride: number;
-}
-
-/** A k×k convolution `in → out` channels, 'same' padding (PyTorch padding 1 for k4 s2). */
-export function createConv(params: ParameterSet, name: string, k: number, inC: number, outC: number, stride: number, seed: number): Conv {
-  const bound = 1 / Math.sqrt(inC * k * k);
-  return {
-    kernel: params.add(`${name}.kernel`, [k, k, inC, outC], uniform(seed, name, 'kernel', [k, k, inC, outC], bound)),
-    bias: params.add(`${name}.bias`, [outC], uniform(seed, name, 'bias', [outC], bound)),
-    stride,
-  };
-}
-
-export const applyConv = (layer: Conv, x: tf.Tensor4D): tf.Tensor4D =>
-  tf.add(tf.conv2d(x, layer.kernel as tf.Tensor4D, layer.stride, 'same'), layer.bias);
-
-/** A k×k transposed convolution `in → out` channels; fan-in as PyTorch's ConvTranspose2d counts it (out·k·k). */
-export function createConvTranspose(params: ParameterSet, name: string, k: number, inC: number, outC: number, stride: number, seed: number): Conv {
-  const bound = 1 / Math.sqrt(outC * k * k);
-  return {
-    kernel: params.add(`${name}.kernel`, [k, k, outC, inC], uniform(seed, name, 'kernel', [k, k, outC, inC], bound)),
-    bias: params.add(`${name}.bias`, [outC], uniform(seed, name, 'bias', [outC], bound)),
-    stride,
-  };
-}
-
-/** Upsamples `[n, h, w, in]` to `[n, h·stride, w·stride, out]` ('same' padding: PyTorch's k4 s2 p1). */
-export function applyConvTranspose(layer: Conv, x: tf.Tensor4D): tf.Tensor4D {
-  const [n, h, w] = x.shape;
-  const outC = layer.kernel.shape[2] as number;
-  const out = tf.conv2dTranspose(x, layer.kernel as tf.Tensor4D, [n, h * layer.stride, w * layer.stride, outC], layer.stride, 'same');
-  return tf.add(out, layer.bias);
-}
 
 /**
  * max(x, slope·x) written as slope·x + (1 − slope)·relu(x): tfjs' LeakyRelu gradient goes
@@ -101,7 +59,34 @@ export function applyBatchNorm(bn: BatchNorm, x: tf.Tensor, mode: NormMode): tf.
     }
   } else {
     [mean, variance] = [bn.runningMean, bn.runningVar];
+    const scale = tf.mul(bn.gamma, tf.rsqrt(tf.add(variance, BN_EPSILON)));
+    return tf.add(tf.mul(tf.sub(x, mean), scale), bn.beta);
   }
-  const scale = tf.mul(bn.gamma, tf.rsqrt(tf.add(variance, BN_EPSILON)));
-  return tf.add(tf.mul(tf.sub(x, mean), scale), bn.beta);
+  return normaliseWithBatchStats(x, bn.gamma, bn.beta, mean, variance, axes);
+}
+
+/**
+ * γ·x̂ + β with x̂ = (x − μ)/√(σ² + ε) for the batch's own μ, σ² (biased), with the closed-form
+ * gradient: ∂x = γ/(N√(σ²+ε)) · (N·dy − Σdy − x̂·Σ(dy·x̂)), ∂γ = Σ(dy·x̂), ∂β = Σdy (sums over
+ * `axes`, N their size). tfjs' own derivative through `moments` takes several times the
+ * kernels, most of them full-size reductions (PERFORMANCE.md). `mean` and `variance` must be
+ * `moments(x, axes)`; they are used in the forward pass only.
+ */
+function normaliseWithBatchStats(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, axes: number[]): tf.Tensor {
+  const count = x.size / x.shape[x.rank - 1];
+  const f = tf.customGrad((xIn, g, b, save) => {
+    const invStd = tf.rsqrt(tf.add(variance, BN_EPSILON));
+    const xHat = tf.mul(tf.sub(xIn as tf.Tensor, mean), invStd);
+    (save as tf.GradSaveFunc)([xHat, tf.mul(g as tf.Tensor, invStd)]);
+    return {
+      value: tf.add(tf.mul(xHat, g as tf.Tensor), b as tf.Tensor),
+      gradFunc: (dy: tf.Tensor, [savedXHat, gammaInvStd]: tf.Tensor[]) => {
+        const sumDy = tf.sum(dy, axes);
+        const sumDyXHat = tf.sum(tf.mul(dy, savedXHat), axes);
+        const centred = tf.sub(tf.sub(tf.mul(dy, count), sumDy), tf.mul(savedXHat, sumDyXHat));
+        return [tf.mul(centred, tf.div(gammaInvStd, count)), sumDyXHat, sumDy];
+      },
+    };
+  }) as (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor;
+  return f(x, gamma, beta);
 }

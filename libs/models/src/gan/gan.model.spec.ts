@@ -69,7 +69,7 @@ describe('GAN data rules', () => {
     const model = createModel('wgan-gp', { ...mlp, conditional: true }, { dataShape: [2], seed: 1, numClasses: 8 });
     const x = tf.zeros([4, 2]);
     const floatLabels = tf.zeros([4]) as tf.Tensor1D;
-    expect(() => model.trainStep(x)).toThrow(invalid(/labels: a conditional wgan-gp needs the batch's classes as an int32 tensor of shape \[4\]/));
+    expect(() => model.trainStep(x)).toThrow(invalid(/labels: a conditional wgan-gp needs the examples' classes as an int32 tensor of shape \[4\]/));
     expect(() => model.trainStep(x, floatLabels)).toThrow(invalid(/got float32\[4\]/));
     expect(model.stepCount).toBe(0);
     expect(() => model.sample(2, 1, { labels: Int32Array.from([0, 8]) })).toThrow(invalid(/2 classes in \[0, 7\]/));

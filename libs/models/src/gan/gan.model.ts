@@ -1,6 +1,7 @@
 import { SeededRng, assertSeed, deriveSeed, tf } from '@genlab/compute';
-import { failedPrecondition, invalidArgument } from '@genlab/errors';
+import { failedPrecondition } from '@genlab/errors';
 import { assertPositiveInteger, toBatchMatrix } from '../data-shape';
+import { labelsOneHot, resolveNumClasses, sampleLabels } from '../conditioning/class-labels';
 import type { GenerativeModel, ModelCapabilities, SampleOptions } from '../generative-model';
 import { ParameterSet } from '../nn/parameter-set';
 import { encodeModelBytes, type TensorRecord } from '../serialization/model-bytes';
@@ -41,17 +42,6 @@ function objectiveOf(init: GanInit): GanObjective {
     : { kind: 'wgan-gp', gradientPenalty: init.config.gradientPenalty, nCritic: init.config.nCritic };
 }
 
-function resolveNumClasses(family: GanFamily, config: GanConfig, numClasses: number | undefined): number {
-  if (!config.conditional) return 0;
-  if (numClasses === undefined || !Number.isInteger(numClasses) || numClasses < 2 || numClasses > MAX_CLASSES) {
-    throw invalidArgument(
-      `${family} with conditional: true needs the number of classes (an integer in [2, ${MAX_CLASSES}], got ${String(numClasses)}): ` +
-        'train on a labelled dataset, or set conditional: false',
-      { family, numClasses },
-    );
-  }
-  return numClasses;
-}
 
 /**
  * A generative adversarial network, DCGAN (non-saturating loss) or WGAN-GP, with conv or MLP
@@ -82,7 +72,7 @@ export class GanModel<C extends GanConfig = GanConfig> implements GenerativeMode
     this.family = family;
     this.config = config as C;
     this.dataShape = Object.freeze([...dataShape]);
-    this.numClasses = saved ? saved.state.numClasses : resolveNumClasses(family, config, init.numClasses);
+    this.numClasses = saved ? saved.state.numClasses : resolveNumClasses(family, config.conditional, init.numClasses, MAX_CLASSES);
     this.capabilities = ganCapabilities(config.conditional);
     this.seed = seed;
     this.generatorParams = new ParameterSet(saved?.tensors);
@@ -136,7 +126,7 @@ export class GanModel<C extends GanConfig = GanConfig> implements GenerativeMode
     this.assertLive();
     assertPositiveInteger(n, 'n', MAX_SAMPLES);
     assertSeed(seed);
-    const labels = this.numClasses > 0 ? this.sampleLabels(n, seed, options.labels) : undefined;
+    const labels = this.numClasses > 0 ? sampleLabels(n, seed, this.numClasses, options.labels) : undefined;
     return tf.tidy(() => {
       const z = truncatedLatent([n, this.config.latentDim], seed, options.truncation);
       const oneHot = labels ? (tf.oneHot(tf.tensor1d(labels, 'int32'), this.numClasses).toFloat() as tf.Tensor2D) : undefined;
@@ -155,7 +145,7 @@ export class GanModel<C extends GanConfig = GanConfig> implements GenerativeMode
     this.assertLive();
     return tf.tidy(() => {
       const x = toBatchMatrix(batch, this.dataShape).reshape([batch.shape[0], ...this.dataShape]); // validates before any state changes
-      const oneHot = this.numClasses > 0 ? this.labelsOneHot(labels, x.shape[0]) : undefined;
+      const oneHot = this.numClasses > 0 ? labelsOneHot(this.family, labels, x.shape[0], this.numClasses) : undefined;
       return this.trainer.step(x, oneHot, this.trainRng);
     });
   }
@@ -180,27 +170,7 @@ export class GanModel<C extends GanConfig = GanConfig> implements GenerativeMode
     this.trainer.dispose();
   }
 
-  private labelsOneHot(labels: tf.Tensor1D | undefined, n: number): tf.Tensor2D {
-    if (!labels || labels.rank !== 1 || labels.shape[0] !== n || labels.dtype !== 'int32') {
-      throw invalidArgument(
-        `labels: a conditional ${this.family} needs the batch's classes as an int32 tensor of shape [${n}]` +
-          (labels ? `, got ${labels.dtype}[${labels.shape.join(', ')}]` : ''),
-        { family: this.family },
-      );
-    }
-    return tf.oneHot(labels, this.numClasses).toFloat() as tf.Tensor2D;
-  }
 
-  private sampleLabels(n: number, seed: number, labels: Int32Array | undefined): Int32Array {
-    if (labels === undefined) {
-      const rng = new SeededRng(deriveSeed(seed, 'sample-labels'));
-      return Int32Array.from({ length: n }, () => rng.nextUint32() % this.numClasses);
-    }
-    if (labels.length !== n || labels.some((c) => !Number.isInteger(c) || c < 0 || c >= this.numClasses)) {
-      throw invalidArgument(`labels: must hold ${n} classes in [0, ${this.numClasses - 1}]`, { n, numClasses: this.numClasses });
-    }
-    return labels;
-  }
 
   private assertLive(): void {
     if (this.disposed) throw failedPrecondition(`this ${this.family} model has been disposed`);

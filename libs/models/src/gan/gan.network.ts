@@ -1,18 +1,10 @@
 import { tf } from '@genlab/compute';
 import { dataSize } from '../data-shape';
+import { applyConv, applyConvTranspose, createConv, createConvTranspose } from '../nn/conv';
 import { applyDense, createDense, type Dense } from '../nn/dense';
 import type { ParameterSet } from '../nn/parameter-set';
 import type { GanArchitecture } from './gan.config';
-import {
-  applyBatchNorm,
-  applyConv,
-  applyConvTranspose,
-  createBatchNorm,
-  createConv,
-  createConvTranspose,
-  leakyRelu,
-  type NormMode,
-} from './gan.layers';
+import { applyBatchNorm, createBatchNorm, leakyRelu, type NormMode } from './gan.layers';
 
 /** What shapes the two networks. */
 export interface GanNetworkSpec {

@@ -11,7 +11,9 @@ export interface Dense {
 
 /**
  * A fully connected layer registered as `<name>.kernel` and `<name>.bias`, initialised like
- * PyTorch's `nn.Linear`: both uniform in ±1/√inDim, seeded per parameter from `seed`.
+ * PyTorch's `nn.Linear`: both uniform in ±1/√inDim (for the weight that is its
+ * kaiming-uniform with a = √5: bound √(2/(1+a²))·√(3/inDim) = 1/√inDim), seeded per
+ * parameter from `seed`.
  */
 export function createDense(params: ParameterSet, name: string, inDim: number, outDim: number, seed: number): Dense {
   const bound = 1 / Math.sqrt(inDim);

@@ -18,7 +18,9 @@ function referenceAdam(p0: number, grads: number[], lr: number): number[] {
 describe('Adam', () => {
   beforeAll(() => initCompute({ logger: false }));
 
-  it('follows PyTorch’s update rule step by step', async () => {
+  // wasm runs genlab's fused update kernel, cpu the same rule as tensor ops.
+  it.each(['wasm', 'cpu'])('follows PyTorch’s update rule step by step (%s)', async (backend) => {
+    await tf.setBackend(backend);
     const params = new ParameterSet();
     const p = params.add('p', [2], () => tf.tensor([1, -2]));
     const adam = new Adam(params, { learningRate: 0.1 });
@@ -33,6 +35,7 @@ describe('Adam', () => {
     expect(adam.stepCount).toBe(5);
     adam.dispose();
     params.dispose();
+    await tf.setBackend('wasm');
   });
 
   it('restores its moments and step from records', async () => {

@@ -1,4 +1,4 @@
-import { tf } from '@genlab/compute';
+import { ADAM_UPDATE_KERNEL, tf, type AdamUpdateAttrs } from '@genlab/compute';
 import { invalidArgument } from '@genlab/errors';
 import type { TensorRecord } from '../serialization/model-bytes';
 import { readRecords, tensorFromRecord, type ParameterSet } from '../nn/parameter-set';
@@ -19,7 +19,9 @@ export interface AdamState {
 /**
  * Adam (Kingma & Ba) with PyTorch's update rule. Its moments live in variables beside the
  * parameters; `stepCount` and the moments are saved with the model so training resumes
- * exactly.
+ * exactly. Where the backend has genlab's fused update kernel (wasm), each parameter takes
+ * one kernel instead of a dozen tensor ops (PERFORMANCE.md); elsewhere the same rule runs as
+ * tensor ops.
  */
 export class Adam {
   private readonly params: tf.Variable[];
@@ -57,14 +59,14 @@ export class Adam {
     const sqrtBias2 = Math.sqrt(1 - this.beta2 ** t);
     const stepSize = (this.options.learningRate * sqrtBias2) / (1 - this.beta1 ** t);
     const epsilon = this.epsilon * sqrtBias2;
+    const attrs: AdamUpdateAttrs = { beta1: this.beta1, beta2: this.beta2, stepSize, epsilon };
+    const update = tf.getKernel(ADAM_UPDATE_KERNEL, tf.getBackend()) ? fusedUpdate : composedUpdate;
     tf.tidy(() => {
       this.params.forEach((p, i) => {
-        const g = grads[i];
-        const m = this.m[i].mul(this.beta1).add(g.mul(1 - this.beta1));
-        const v = this.v[i].mul(this.beta2).add(g.square().mul(1 - this.beta2));
+        const [param, m, v] = update(p, this.m[i], this.v[i], grads[i], attrs);
         this.m[i].assign(m);
         this.v[i].assign(v);
-        p.assign(p.sub(m.div(v.sqrt().add(epsilon)).mul(stepSize)));
+        p.assign(param);
       });
     });
     this.step = t;
@@ -97,3 +99,14 @@ export class Adam {
     tf.dispose([...this.m, ...this.v]);
   }
 }
+
+type Update = (p: tf.Tensor, m: tf.Tensor, v: tf.Tensor, g: tf.Tensor, attrs: AdamUpdateAttrs) => [tf.Tensor, tf.Tensor, tf.Tensor];
+
+const fusedUpdate: Update = (param, m, v, grad, attrs) =>
+  tf.engine().runKernel(ADAM_UPDATE_KERNEL, { param, m, v, grad }, { ...attrs }) as [tf.Tensor, tf.Tensor, tf.Tensor];
+
+const composedUpdate: Update = (p, m0, v0, g, { beta1, beta2, stepSize, epsilon }) => {
+  const m = m0.mul(beta1).add(g.mul(1 - beta1));
+  const v = v0.mul(beta2).add(g.square().mul(1 - beta2));
+  return [p.sub(m.div(v.sqrt().add(epsilon)).mul(stepSize)), m, v];
+};

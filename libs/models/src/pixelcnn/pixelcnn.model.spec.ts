@@ -4,6 +4,7 @@ import { ErrorCode } from '@genlab/errors';
 import { assertDatasetFits, createModel, loadModel, parseConfig, prepareDataset } from '../model-registry';
 import { ParameterSet } from '../nn/parameter-set';
 import { describeGenerativeModelContract } from '../testing/generative-model.contract';
+import { expectNoTensorLeak } from '../testing/tensor-leak';
 import { pixelCnnConfigSchema } from './pixelcnn.config';
 import { applyMaskedConv, createMaskedConv } from './pixelcnn.masked-conv';
 import type { PixelCnnModel } from './pixelcnn.model';
@@ -117,6 +118,23 @@ describe('pixelcnn sampling', () => {
     tf.dispose([pattern, samples]);
     model.dispose();
   }, 60_000);
+
+  it('stops between pixels once isCancelled says so, with CANCELLED and no tensor left behind', async () => {
+    const model = createModel('pixelcnn', SMALL, { dataShape: [8, 8, 1], seed: 2 });
+    let checks = 0;
+    await expectNoTensorLeak(() => {
+      checks = 0;
+      try {
+        model.sample(4, 1, { isCancelled: () => ++checks > 10 });
+      } catch (error) {
+        expect(error).toMatchObject({ code: ErrorCode.Cancelled, message: 'pixelcnn sampling stopped after 10 of 64 steps: the caller cancelled' });
+        return;
+      }
+      throw new Error('sampling was not cancelled');
+    });
+    expect(checks).toBe(11);
+    model.dispose();
+  });
 });
 
 describe('class-conditional pixelcnn', () => {

@@ -1,10 +1,12 @@
-import { SeededRng, assertSeed, deriveSeed, tf } from '@genlab/compute';
-import { failedPrecondition, invalidArgument } from '@genlab/errors';
+import { assertSeed, deriveSeed, tf } from '@genlab/compute';
+import { failedPrecondition } from '@genlab/errors';
 import { assertPositiveInteger, toBatchMatrix } from '../data-shape';
 import type { EstimatorOptions, GenerativeModel, ModelCapabilities, SampleOptions } from '../generative-model';
 import { bernoulliLogLikelihood } from '../losses/bernoulli';
 import { ParameterSet } from '../nn/parameter-set';
 import { Adam } from '../optim/adam';
+import { labelsOneHot, resolveNumClasses, sampleLabels } from '../conditioning/class-labels';
+import { throwIfSamplingCancelled } from '../sampling-cancellation';
 import { encodeModelBytes, type TensorRecord } from '../serialization/model-bytes';
 import type { PixelCnnConfig } from './pixelcnn.config';
 import { assertPixelCnnDataShape } from './pixelcnn.data';
@@ -31,17 +33,6 @@ export interface PixelCnnInit {
   readonly saved?: { readonly state: PixelCnnState; readonly tensors: ReadonlyMap<string, TensorRecord> };
 }
 
-function resolveNumClasses(config: PixelCnnConfig, numClasses: number | undefined): number {
-  if (!config.conditional) return 0;
-  if (numClasses === undefined || !Number.isInteger(numClasses) || numClasses < 2 || numClasses > MAX_CLASSES) {
-    throw invalidArgument(
-      `pixelcnn with conditional: true needs the number of classes (an integer in [2, ${MAX_CLASSES}], got ${String(numClasses)}): ` +
-        'train on a labelled dataset, or set conditional: false',
-      { family: 'pixelcnn', numClasses },
-    );
-  }
-  return numClasses;
-}
 
 /**
  * PixelCNN over binary images `[H, W, 1]`; see `pixelCnnConfigSchema`. log p(x) is exact:
@@ -65,7 +56,7 @@ export class PixelCnnModel implements GenerativeModel<PixelCnnConfig> {
     this.config = config;
     this.dataShape = Object.freeze([...dataShape]);
     this.seed = seed;
-    this.numClasses = resolveNumClasses(config, saved ? saved.state.numClasses : numClasses);
+    this.numClasses = resolveNumClasses('pixelcnn', config.conditional, saved ? saved.state.numClasses : numClasses, MAX_CLASSES);
     this.capabilities = pixelCnnCapabilities(this.numClasses > 0);
     this.params = new ParameterSet(saved?.tensors);
     let net: PixelCnnNetwork | undefined;
@@ -103,7 +94,7 @@ export class PixelCnnModel implements GenerativeModel<PixelCnnConfig> {
     this.assertLive();
     assertPositiveInteger(n, 'n', MAX_SAMPLES);
     assertSeed(seed);
-    const labels = this.numClasses > 0 ? this.sampleLabels(n, seed, options.labels) : undefined;
+    const labels = this.numClasses > 0 ? sampleLabels(n, seed, this.numClasses, options.labels) : undefined;
     const [height, width] = this.dataShape;
     const oneHot = labels ? tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), this.numClasses).toFloat() as tf.Tensor2D) : undefined;
     const uniforms = tf.randomUniform([n, height, width, 1], 0, 1, 'float32', deriveSeed(seed, 'pixels'));
@@ -112,6 +103,7 @@ export class PixelCnnModel implements GenerativeModel<PixelCnnConfig> {
       for (let r = 0; r < height; r += 1) {
         const top = Math.max(0, r - this.net.receptiveRows);
         for (let c = 0; c < width; c += 1) {
+          throwIfSamplingCancelled(options, 'pixelcnn', r * width + c, height * width);
           const next = tf.tidy(() => {
             const window = x.slice([0, top, 0, 0], [n, r - top + 1, width, 1]);
             const logit = pixelLogits(this.net, window, oneHot).slice([0, r - top, c, 0], [n, 1, 1, 1]);
@@ -191,27 +183,9 @@ export class PixelCnnModel implements GenerativeModel<PixelCnnConfig> {
 
   /** One-hot classes `[n, K]` for a conditional model (labels required), undefined otherwise (labels ignored). */
   private labelsOneHot(labels: tf.Tensor1D | undefined, n: number): tf.Tensor2D | undefined {
-    if (this.numClasses === 0) return undefined;
-    if (!labels || labels.rank !== 1 || labels.shape[0] !== n || labels.dtype !== 'int32') {
-      throw invalidArgument(
-        `labels: a conditional pixelcnn needs the examples' classes as an int32 tensor of shape [${n}]` +
-          (labels ? `, got ${labels.dtype}[${labels.shape.join(', ')}]` : ''),
-        { family: 'pixelcnn' },
-      );
-    }
-    return tf.oneHot(labels, this.numClasses).toFloat() as tf.Tensor2D;
+    return this.numClasses === 0 ? undefined : labelsOneHot('pixelcnn', labels, n, this.numClasses);
   }
 
-  private sampleLabels(n: number, seed: number, labels: Int32Array | undefined): Int32Array {
-    if (labels === undefined) {
-      const rng = new SeededRng(deriveSeed(seed, 'sample-labels'));
-      return Int32Array.from({ length: n }, () => rng.nextUint32() % this.numClasses);
-    }
-    if (labels.length !== n || labels.some((c) => !Number.isInteger(c) || c < 0 || c >= this.numClasses)) {
-      throw invalidArgument(`labels: must hold ${n} classes in [0, ${this.numClasses - 1}]`, { n, numClasses: this.numClasses });
-    }
-    return labels;
-  }
 
   private assertLive(): void {
     if (this.disposed) throw failedPrecondition('this pixelcnn model has been disposed');

@@ -29,7 +29,10 @@ export interface ContractFixture {
   readonly continuous?: boolean;
   /** Conditional configs (`conditional: true`): the number of classes passed to `createModel`. */
   readonly numClasses?: number;
-  /** Conditional configs: the classes of `batch()` (int32 `[n]`), passed with it to every `trainStep`. */
+  /**
+   * Conditional configs: the classes of `batch()` (int32 `[n]`), passed with it to every
+   * `trainStep` and, as `options.labels`, to the estimators (`elbo`, `iwaeBound`, `logProb`).
+   */
   labels?(): tf.Tensor1D;
   /**
    * Adversarial training (GANs): the returned loss (the generator's) need not fall on a fixed
@@ -119,6 +122,20 @@ export function describeGenerativeModelContract(fixture: ContractFixture): void 
       wrong.dispose();
     });
 
+    it('if conditional, refuses training and estimators without labels (INVALID_ARGUMENT, no step taken)', () => {
+      const model = track(build());
+      expect(model.capabilities.conditional).toBe(fixture.config.conditional === true);
+      if (!model.capabilities.conditional) return;
+      expect(model.numClasses).toBe(fixture.numClasses);
+      const invalid = expect.objectContaining({ code: ErrorCode.InvalidArgument });
+      expect(() => model.trainStep(batch)).toThrow(invalid);
+      expect(model.stepCount).toBe(0);
+      if (canComputeElbo(model)) expect(() => model.elbo(batch)).toThrow(invalid);
+      if (canComputeIwae(model)) expect(() => model.iwaeBound(batch, 2)).toThrow(invalid);
+      if (model.capabilities.logProb) expect(() => model.logProb?.(batch)).toThrow(invalid);
+      expect(() => createModel(fixture.family, fixture.config as never, { dataShape: fixture.dataShape, seed: SEED })).toThrow(invalid);
+    });
+
     it('round-trips through save/load: same samples, step count and next training loss (optimiser state kept)', async () => {
       const model = track(build());
       for (let i = 0; i < 3; i += 1) model.trainStep(batch, labels).dispose();
@@ -165,9 +182,9 @@ export function describeGenerativeModelContract(fixture: ContractFixture): void 
       await expectNoTensorLeak(() => model.trainStep(batch, labels), { label: 'trainStep' });
       await expectNoTensorLeak(() => model.sample(3, 1), { label: 'sample' });
       await expectNoTensorLeak(() => model.save(), { label: 'save' });
-      if (canComputeElbo(model)) await expectNoTensorLeak(() => model.elbo(batch), { label: 'elbo' });
+      if (canComputeElbo(model)) await expectNoTensorLeak(() => model.elbo(batch, { labels }), { label: 'elbo' });
       if (canComputeIwae(model)) {
-        await expectNoTensorLeak(() => model.iwaeBound(batch, 7, { maxChunkElements: 64 }), { label: 'iwaeBound (chunked)' });
+        await expectNoTensorLeak(() => model.iwaeBound(batch, 7, { maxChunkElements: 64, labels }), { label: 'iwaeBound (chunked)' });
       }
       if (canEncode(model)) await expectNoTensorLeak(() => model.encode(batch), { label: 'encode' });
       if (canDecode(model) && model.latentDim) {
@@ -191,7 +208,7 @@ export function describeGenerativeModelContract(fixture: ContractFixture): void 
       if (!canComputeElbo(model) || !canComputeIwae(model)) return;
       for (let i = 0; i < 20; i += 1) model.trainStep(batch, labels).dispose();
       const n = batch.shape[0];
-      const elbo = await read(model.elbo(batch, { seed: 3 }));
+      const elbo = await read(model.elbo(batch, { seed: 3, labels }));
       expect(elbo).toHaveLength(n);
       expect(elbo.every(Number.isFinite)).toBe(true);
       if (!fixture.continuous) expect(elbo.every((v) => v <= 0)).toBe(true); // discrete data: log p ≤ 0
@@ -200,9 +217,9 @@ export function describeGenerativeModelContract(fixture: ContractFixture): void 
       // and the IWAE bound grows with k.
       const seeds = [1, 2, 3, 4, 5, 6, 7, 8];
       const avg = async (f: (seed: number) => tf.Tensor1D) => mean(await Promise.all(seeds.map(async (s) => mean(await read(f(s))))));
-      const elboAvg = await avg((seed) => model.elbo(batch, { seed }));
-      const iwae1 = await avg((seed) => model.iwaeBound(batch, 1, { seed }));
-      const iwae50 = await avg((seed) => model.iwaeBound(batch, 50, { seed }));
+      const elboAvg = await avg((seed) => model.elbo(batch, { seed, labels }));
+      const iwae1 = await avg((seed) => model.iwaeBound(batch, 1, { seed, labels }));
+      const iwae50 = await avg((seed) => model.iwaeBound(batch, 50, { seed, labels }));
       expect(Math.abs(iwae1 - elboAvg)).toBeLessThan(0.05 * Math.abs(elboAvg) + 0.5);
       expect(iwae50).toBeGreaterThan(elboAvg);
       expect(iwae50).toBeGreaterThan(iwae1);
@@ -211,7 +228,7 @@ export function describeGenerativeModelContract(fixture: ContractFixture): void 
     it('computes exact log p(x): finite per-example values in nats, ≤ 0 on discrete data, no tensor leak', async () => {
       const model = track(build());
       if (!model.capabilities.logProb || typeof model.logProb !== 'function') return; // canComputeLogProb(model)
-      const logProb = (x: tf.Tensor) => (model.logProb as NonNullable<GenerativeModel['logProb']>).call(model, x, { seed: 3 });
+      const logProb = (x: tf.Tensor) => (model.logProb as NonNullable<GenerativeModel['logProb']>).call(model, x, { seed: 3, labels });
       for (let i = 0; i < 5; i += 1) model.trainStep(batch, labels).dispose();
       const values = logProb(batch);
       expect(values.shape).toEqual([batch.shape[0]]);

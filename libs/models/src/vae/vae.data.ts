@@ -16,8 +16,26 @@ export function prepareVaeDataset(config: VaeConfig, data: TensorDataset): Tenso
   }
 }
 
-/** INVALID_ARGUMENT when the likelihood cannot model the data's range. */
-export function assertVaeDatasetFits(config: VaeConfig, { min, max }: DatasetSummary): void {
+/**
+ * INVALID_ARGUMENT unless the networks fit one example of `shape`: the conv architecture needs
+ * images [H, W, C] with H and W divisible by 4 (two stride-2 layers each way), e.g. MNIST's
+ * [28, 28, 1]. The MLP takes any shape.
+ */
+export function assertVaeDataShape(config: Pick<VaeConfig, 'architecture'>, shape: readonly number[]): void {
+  if (config.architecture !== 'conv') return;
+  const [height, width] = shape;
+  if (shape.length !== 3 || height % 4 !== 0 || width % 4 !== 0) {
+    throw invalidArgument(
+      `vae with architecture 'conv' needs images [height, width, channels] with height and width divisible by 4 (e.g. [28, 28, 1]); ` +
+        `this data has shape [${shape.join(', ')}]: use architecture 'mlp' (e.g. for 2-D points)`,
+      { family: 'vae', architecture: config.architecture, shape: [...shape] },
+    );
+  }
+}
+
+/** INVALID_ARGUMENT when the networks do not fit the data's shape, or the likelihood cannot model its range. */
+export function assertVaeDatasetFits(config: VaeConfig, { shape, min, max }: DatasetSummary): void {
+  assertVaeDataShape(config, shape);
   if (config.likelihood === 'bernoulli' && (min < 0 || max > 1)) {
     throw invalidArgument(
       `vae with likelihood 'bernoulli' needs data in [0, 1]; this dataset spans [${formatBound(min, 0, 1)}, ${formatBound(max, 0, 1)}]: ` +

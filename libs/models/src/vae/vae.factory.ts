@@ -1,22 +1,32 @@
+import { invalidArgument } from '@genlab/errors';
 import type { ModelFactory } from '../model-factory';
 import { tensorsByName } from '../serialization/model-bytes';
 import { parseSeededTrainingState } from '../serialization/model-state';
 import { standardTrainingPlan } from '../training-plan';
 import { vaeConfigSchema } from './vae.config';
 import { assertVaeDatasetFits, prepareVaeDataset } from './vae.data';
-import { VAE_CAPABILITIES, VaeModel } from './vae.model';
+import { MAX_CLASSES } from '../conditioning/class-labels';
+import { VAE_FAMILY_CAPABILITIES, VaeModel, type VaeState } from './vae.model';
+
+/** The shared seeded state plus `numClasses` (absent in bytes saved before conditional VAEs: 0). */
+function parseVaeState(state: Readonly<Record<string, unknown>>): VaeState {
+  const { numClasses = 0 } = state;
+  const classesOk = numClasses === 0 || (Number.isInteger(numClasses) && (numClasses as number) >= 2 && (numClasses as number) <= MAX_CLASSES);
+  if (!classesOk) throw invalidArgument(`model bytes: vae state numClasses must be 0 or an integer in [2, ${MAX_CLASSES}]`);
+  return { ...parseSeededTrainingState('vae', state), numClasses: numClasses as number };
+}
 
 export const vaeFactory: ModelFactory<typeof vaeConfigSchema> = {
   family: 'vae',
   description:
-    'Variational autoencoder: MLP encoder and decoder, trained on the ELBO; Bernoulli likelihood for data in [0, 1] ' +
-    '(binarised) or Gaussian with a learned variance for real-valued data.',
+    'Variational autoencoder: MLP or convolutional encoder and decoder, trained on the ELBO, optionally class-conditional; ' +
+    'Bernoulli likelihood for data in [0, 1] (binarised) or Gaussian with a learned variance for real-valued data.',
   density: 'explicit-approximate',
   configSchema: vaeConfigSchema,
-  capabilities: VAE_CAPABILITIES,
-  create: (config, { dataShape, seed }) => new VaeModel({ config, dataShape, seed }),
+  capabilities: VAE_FAMILY_CAPABILITIES,
+  create: (config, { dataShape, seed, numClasses }) => new VaeModel({ config, dataShape, seed, numClasses }),
   restore: (snapshot) => {
-    const state = parseSeededTrainingState('vae', snapshot.state);
+    const state = parseVaeState(snapshot.state);
     return new VaeModel({
       config: snapshot.config,
       dataShape: snapshot.dataShape,

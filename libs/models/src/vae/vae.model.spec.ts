@@ -26,6 +26,17 @@ describeGenerativeModelContract({
   batch: binaryBatch,
 });
 
+describeGenerativeModelContract({
+  family: 'vae',
+  label: 'vae (conditional on square or bar)',
+  config: { latentDim: 2, hiddenDims: [16], learningRate: 1e-2, conditional: true },
+  dataShape: [4, 4, 1],
+  batch: binaryBatch,
+  // binaryBatch's row i is a square (i even: class 0) or a bar (i odd: class 1).
+  labels: () => tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 2), 'int32'),
+  numClasses: 2,
+});
+
 /** `count` ring8 points (8 Gaussians of std 0.02 on the circle of radius 2) as `[count, 2]`. */
 function ring8Points(count: number, seed: number): tf.Tensor2D {
   const data = ring8.sample(count, seed);
@@ -50,7 +61,7 @@ describe('vae with the default (vae-mlp) config', () => {
     expect(model.parameterCount).toBe(784 * 400 + 400 + 400 * 40 + 40 + 20 * 400 + 400 + 400 * 784 + 784);
 
     const x = tf.randomUniform([3, 28, 28, 1], 0, 1, 'float32', 1).greater(0.5).toFloat();
-    const [samples, z, elbo, iwae] = [model.sample(2, 1), model.encode(x), model.elbo(x), model.iwaeBound(x, 3)];
+    const [samples, z, elbo, iwae] = [model.sample(2, 1), model.encode!(x), model.elbo(x), model.iwaeBound(x, 3)];
     expect(samples.shape).toEqual([2, 28, 28, 1]);
     expect(z.shape).toEqual([3, 20]);
     expect(elbo.shape).toEqual([3]);
@@ -62,7 +73,7 @@ describe('vae with the default (vae-mlp) config', () => {
     expect(firstElbo).toBeLessThan(-400);
     expect(firstElbo).toBeGreaterThan(-700);
 
-    const decoded = model.decode(z);
+    const decoded = model.decode!(z);
     expect(decoded.shape).toEqual([3, 28, 28, 1]);
     tf.dispose([x, samples, z, elbo, iwae, decoded]);
     model.dispose();
@@ -171,7 +182,7 @@ describe('vae with a gaussian likelihood', () => {
   it('decodes and samples the mean itself (any real values), and keeps bounds finite far from the data', async () => {
     const model = createModel('vae', { likelihood: 'gaussian', latentDim: 2, hiddenDims: [4] }, { dataShape: [3], seed: 1 }) as VaeModel;
     const z = tf.tensor([[1e4, -1e4]]);
-    const decodedTensor = model.decode(z);
+    const decodedTensor = model.decode!(z);
     const decoded = await decodedTensor.data();
     expect(decoded.every(Number.isFinite)).toBe(true);
     expect(decoded.some((v) => v < 0 || v > 1)).toBe(true); // not squashed into (0, 1)

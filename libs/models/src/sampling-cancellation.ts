@@ -1,0 +1,7 @@
+import { cancelled } from '@genlab/errors';
+import type { SampleOptions } from './generative-model';
+
+/** For iterative samplers: CANCELLED once the caller's `isCancelled` says so (see SampleOptions). */
+export function throwIfSamplingCancelled(options: SampleOptions, family: string, done: number, total: number): void {
+  if (options.isCancelled?.()) throw cancelled(`${family} sampling stopped after ${done} of ${total} steps: the caller cancelled`);
+}
