@@ -1,4 +1,6 @@
 import { bootstrapService } from '@genlab/service-core';
-import { TrainingModule } from './training.module';
+import { TrainingModule, TrainingWorkerModule } from './training.module';
 
-void bootstrapService('training', TrainingModule, { compute: true });
+// The role is validated with the rest of the configuration when the service starts.
+const workerOnly = process.env['GENLAB_TRAINING_ROLE'] === 'worker';
+void bootstrapService('training', workerOnly ? TrainingWorkerModule : TrainingModule, { compute: true });

@@ -9,7 +9,7 @@ type MetricView = ReturnType<typeof metricResultView>;
 /** metric, value, unit, estimator, ± std error, n: one row per result. */
 export const metricsTable = (results: readonly MetricView[], lead: { header: string; cell: (i: number) => string }[] = []) =>
   formatTable(
-    [...lead.map((l) => l.header), 'metric', 'value', 'unit', 'estimator', '± std error', 'n'],
+    [...lead.map((l) => l.header), 'metric', 'value', 'unit', 'estimator', '± std error', 'n', 'real vs real'],
     results.map((m, i) => [
       ...lead.map((l) => l.cell(i)),
       m.metric,
@@ -18,6 +18,7 @@ export const metricsTable = (results: readonly MetricView[], lead: { header: str
       m.estimator,
       m.stdError === undefined ? '' : `± ${formatNumber(m.stdError, 3)}`,
       m.sampleCount,
+      m.realValue === undefined ? '' : formatNumber(m.realValue, 4),
     ]),
   );
 
@@ -33,6 +34,9 @@ const evaluate: CommandSpec = {
     k: { type: 'string', value: 'K', description: 'Importance samples of the IWAE bound (default 100, at most 5000).' },
     'max-examples': { type: 'string', value: 'N', description: 'Evaluate on the first N test examples (default: all).' },
     checkpoint: { type: 'string', value: 'ID', description: "Checkpoint id (default: the run's latest)." },
+    samples: { type: 'string', value: 'N', description: 'Samples drawn for sample metrics and parzen (default: the test split size, at most 10000).' },
+    features: { type: 'string', value: 'DIR', description: "A TensorFlow.js model directory under an import root whose output gives the features (default: the dataset's classifier)." },
+    seed: { type: 'string', value: 'N', description: 'Seed of the samples and estimators (default 0).' },
   },
   examples: ['genlab evaluate RUN --metrics neg_elbo,iwae --k 100 --max-examples 1000'],
   async run(ctx, { positionals, options }) {
@@ -46,6 +50,11 @@ const evaluate: CommandSpec = {
           metrics: listOption(options, 'metrics'),
           iwaeK: intOption(options, 'k', { min: 1, max: 5000, fallback: 0 }) as number,
           maxExamples: intOption(options, 'max-examples', { min: 1, max: 2 ** 31 - 1, fallback: 0 }) as number,
+          numSamples: intOption(options, 'samples', { min: 1, max: 1_000_000, fallback: 0 }) as number,
+          featureModelPath: stringOption(options, 'features') ?? '',
+          kidSubsets: 0,
+          kidSubsetSize: 0,
+          seed: intOption(options, 'seed', { min: 0, max: 2 ** 32 - 1, fallback: 0 }) as number,
         },
         { long: true },
       ),

@@ -29,7 +29,7 @@ describe('views', () => {
   it('keeps a missing standard error missing', () => {
     const evaluation = evaluationView({
       id: 'v1', runId: 'r1', checkpointId: 'c1', status: evaluationV1.EvaluationStatus.EVALUATION_STATUS_COMPLETED, error: '',
-      results: [{ metric: 'parzen', value: 1.5, unit: 'nats', estimator: 'parzen', stdError: undefined, sampleCount: 10 }],
+      results: [{ metric: 'parzen', value: 1.5, unit: 'nats', estimator: 'parzen', stdError: undefined, sampleCount: 10, features: '' }],
       createTime: undefined, finishTime: undefined,
     });
     expect(evaluation.status).toBe('completed');

@@ -73,7 +73,16 @@ export function familyView(f: trainingV1.Family) {
 }
 
 export function metricResultView(m: evaluationV1.MetricResult) {
-  return { metric: m.metric, value: m.value, unit: m.unit, estimator: m.estimator, stdError: m.stdError, sampleCount: m.sampleCount };
+  return {
+    metric: m.metric,
+    value: m.value,
+    unit: m.unit,
+    estimator: m.estimator,
+    stdError: m.stdError,
+    sampleCount: m.sampleCount,
+    ...(m.realValue === undefined ? {} : { realValue: m.realValue, realStdError: m.realStdError }),
+    ...(m.features ? { features: m.features } : {}),
+  };
 }
 
 export function evaluationView(e: evaluationV1.Evaluation) {
@@ -90,5 +99,14 @@ export function evaluationView(e: evaluationV1.Evaluation) {
 }
 
 export function leaderboardView(l: evaluationV1.Leaderboard) {
-  return { datasetId: l.datasetId, rows: l.rows.map((row) => ({ runId: row.runId, family: row.family, results: row.results.map(metricResultView) })) };
+  return {
+    datasetId: l.datasetId,
+    rows: l.rows.map((row) => ({
+      runId: row.runId,
+      family: row.realData ? 'real data' : row.family,
+      density: row.density,
+      realData: row.realData,
+      results: row.results.map(metricResultView),
+    })),
+  };
 }

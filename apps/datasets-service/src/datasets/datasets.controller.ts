@@ -14,6 +14,11 @@ const importIdxRequest = z.object({
   labelsPath: z.string(),
   testCount: testCountField,
 });
+const importImageArchiveRequest = z.object({
+  name: datasetName,
+  archivePath: z.string().min(1, 'archive_path is required').max(4096, 'archive_path: at most 4096 characters'),
+  testCount: testCountField,
+});
 const syntheticRequest = z.object({
   name: datasetName,
   generator: z.string().min(1, 'generator is required'),
@@ -41,6 +46,12 @@ export class DatasetsController {
   async importIdx(request: datasetsV1.ImportIdxRequest): Promise<datasetsV1.Dataset> {
     const r = parseRequest(importIdxRequest, request);
     return toDatasetMessage(await this.datasets.importIdxFromPaths(r.name, r.imagesPath, r.labelsPath, r.testCount));
+  }
+
+  @GrpcMethod(SERVICE, 'ImportImageArchive')
+  async importImageArchive(request: datasetsV1.ImportImageArchiveRequest): Promise<datasetsV1.Dataset> {
+    const r = parseRequest(importImageArchiveRequest, request);
+    return toDatasetMessage(await this.datasets.importImageArchive(r.name, r.archivePath, r.testCount));
   }
 
   /** Returns an Observable synchronously: Nest replays buffered chunks only after the handler returns. */

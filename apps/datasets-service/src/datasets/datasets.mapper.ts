@@ -1,12 +1,18 @@
 import { datasetsV1, toTimestamp } from '@genlab/contracts';
-import type { Dataset } from '@genlab/db';
+import type { Dataset, DatasetKind } from '@genlab/db';
+
+const KINDS: Record<DatasetKind, datasetsV1.DatasetKind> = {
+  idx: datasetsV1.DatasetKind.DATASET_KIND_IDX,
+  synthetic: datasetsV1.DatasetKind.DATASET_KIND_SYNTHETIC,
+  'image-archive': datasetsV1.DatasetKind.DATASET_KIND_IMAGE_ARCHIVE,
+};
 
 export function toDatasetMessage(record: Dataset): datasetsV1.Dataset {
   const stats = record.stats as { mean?: number; std?: number; min?: number; max?: number; classCounts?: number[] };
   return {
     id: record.id,
     name: record.name,
-    kind: record.kind === 'idx' ? datasetsV1.DatasetKind.DATASET_KIND_IDX : datasetsV1.DatasetKind.DATASET_KIND_SYNTHETIC,
+    kind: KINDS[record.kind] ?? datasetsV1.DatasetKind.DATASET_KIND_UNSPECIFIED,
     shape: [...record.shape],
     numExamples: record.numExamples,
     numClasses: record.numClasses ?? 0,

@@ -3,7 +3,7 @@ import { GrpcMethod } from '@nestjs/microservices';
 import { Observable, from, of } from 'rxjs';
 import { z } from 'zod';
 import { generationV1 } from '@genlab/contracts';
-import { id, parseRequest } from '@genlab/grpc';
+import { callCancellation, id, parseRequest, type CancellableServerCall } from '@genlab/grpc';
 import { GenerationService } from './generation.service';
 
 const SERVICE = 'GenerationService';
@@ -48,32 +48,32 @@ export class GenerationController {
   constructor(private readonly generation: GenerationService) {}
 
   @GrpcMethod(SERVICE, 'Sample')
-  async sample(request: generationV1.SampleRequest): Promise<Observable<generationV1.SampleChunk>> {
-    return from(await this.generation.sample(parseRequest(sampleRequest, request)));
+  async sample(request: generationV1.SampleRequest, _metadata: unknown, call: CancellableServerCall): Promise<Observable<generationV1.SampleChunk>> {
+    return from(await this.generation.sample(parseRequest(sampleRequest, request), callCancellation(call)));
   }
 
   @GrpcMethod(SERVICE, 'RenderSampleGrid')
-  async renderSampleGrid(request: generationV1.RenderSampleGridRequest): Promise<generationV1.SampleGrid> {
+  async renderSampleGrid(request: generationV1.RenderSampleGridRequest, _metadata: unknown, call: CancellableServerCall): Promise<generationV1.SampleGrid> {
     const r = parseRequest(gridRequest, request);
-    return this.generation.renderGrid(r.runId, r.checkpointId, r.count, r.seed, r.columns);
+    return this.generation.renderGrid(r.runId, r.checkpointId, r.count, r.seed, r.columns, callCancellation(call));
   }
 
   @GrpcMethod(SERVICE, 'Interpolate')
-  async interpolate(request: generationV1.InterpolateRequest): Promise<Observable<generationV1.SampleChunk>> {
+  async interpolate(request: generationV1.InterpolateRequest, _metadata: unknown, call: CancellableServerCall): Promise<Observable<generationV1.SampleChunk>> {
     const r = parseRequest(interpolateRequest, request);
     const spherical = r.path === generationV1.InterpolationPath.INTERPOLATION_PATH_SPHERICAL;
-    return of(await this.generation.interpolate(r.runId, r.checkpointId, r.seedA, r.seedB, r.steps, spherical, r.datasetIndices));
+    return of(await this.generation.interpolate(r.runId, r.checkpointId, r.seedA, r.seedB, r.steps, spherical, r.datasetIndices, callCancellation(call)));
   }
 
   @GrpcMethod(SERVICE, 'ExportDecoder')
-  async exportDecoder(request: generationV1.ExportDecoderRequest): Promise<generationV1.ExportedDecoder> {
+  async exportDecoder(request: generationV1.ExportDecoderRequest, _metadata: unknown, call: CancellableServerCall): Promise<generationV1.ExportedDecoder> {
     const r = parseRequest(z.object({ runId: id('run_id'), checkpointId: z.string() }), request);
-    return this.generation.exportDecoder(r.runId, r.checkpointId);
+    return this.generation.exportDecoder(r.runId, r.checkpointId, callCancellation(call));
   }
 
   @GrpcMethod(SERVICE, 'Reconstruct')
-  async reconstruct(request: generationV1.ReconstructRequest): Promise<Observable<generationV1.SampleChunk>> {
+  async reconstruct(request: generationV1.ReconstructRequest, _metadata: unknown, call: CancellableServerCall): Promise<Observable<generationV1.SampleChunk>> {
     const r = parseRequest(reconstructRequest, request);
-    return of(await this.generation.reconstruct(r.runId, r.checkpointId, r.datasetIndices));
+    return of(await this.generation.reconstruct(r.runId, r.checkpointId, r.datasetIndices, callCancellation(call)));
   }
 }

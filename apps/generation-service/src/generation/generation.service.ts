@@ -4,6 +4,7 @@ import type { GenlabConfig } from '@genlab/config';
 import type { Database, Run } from '@genlab/db';
 import { exampleSize, gatherBatch } from '@genlab/data';
 import { failedPrecondition, invalidArgument } from '@genlab/errors';
+import { NEVER_CANCELLED, type CallCancellation } from '@genlab/grpc';
 import { canDecode, canEncode, canExportDecoder, prepareDataset, type GenerativeModel } from '@genlab/models';
 import { DATABASE, GENLAB_CONFIG, loadDatasetSplit, renderExamplesPng, resolveCheckpoint } from '@genlab/service-core';
 import { ModelCache } from './model-cache.service';
@@ -50,7 +51,7 @@ export class GenerationService {
   ) {}
 
   /** Validate and load before the first chunk, so errors arrive as the call's status. */
-  async sample(input: SampleInput): Promise<AsyncGenerator<SampleChunkData>> {
+  async sample(input: SampleInput, cancellation: CallCancellation = NEVER_CANCELLED): Promise<AsyncGenerator<SampleChunkData>> {
     this.checkCount(input.count);
     const lease = await this.lease(input.runId, input.checkpointId);
     const { model } = lease;
@@ -75,17 +76,20 @@ export class GenerationService {
       lease.release();
       throw invalidArgument(`chunk_size: at most ${maxPerChunk} examples of this shape per chunk (1 MiB); 0 picks that`);
     }
-    const perChunk = input.chunkSize || maxPerChunk;
-    return chunked(this.draw(model, input.count, input.seed, input.temperature, options), perChunk, shape, input.includePng, lease.release);
+    // By default one chunk per draw batch (when it fits the chunk limit): no re-cutting, no copies.
+    const perChunk = input.chunkSize || Math.min(maxPerChunk, DRAW_BATCH);
+    const batches = this.draw(model, input.count, input.seed, input.temperature, options, cancellation);
+    return chunked(batches, perChunk, shape, input.includePng, lease.release);
   }
 
-  async renderGrid(runId: string, checkpointId: string, count: number, seed: number, columns: number) {
+  async renderGrid(runId: string, checkpointId: string, count: number, seed: number, columns: number, cancellation: CallCancellation = NEVER_CANCELLED) {
     if (count > 1024) throw invalidArgument(`count: at most 1024 for a grid, got ${count}`);
     const run = await this.db.runs.get(runId);
     const checkpoint = await resolveCheckpoint(this.db, run, checkpointId);
     const lease = await this.models.acquire(checkpoint);
     try {
-      const values = await concat(this.draw(lease.model, count, seed, 1, {}), count * exampleSize(lease.model.dataShape));
+      const values = await concat(this.draw(lease.model, count, seed, 1, {}, cancellation), count * exampleSize(lease.model.dataShape));
+      cancellation.throwIfCancelled('the sample grid');
       const png = renderExamplesPng(values, count, lease.model.dataShape, columns || undefined);
       const artifact = await this.db.artifacts.put(png, {
         kind: 'sample-grid',
@@ -103,7 +107,16 @@ export class GenerationService {
    * Decode points on the path between two latent codes: prior draws for two seeds, or the
    * encodings of two dataset items when `datasetIndices` holds two indices.
    */
-  async interpolate(runId: string, checkpointId: string, seedA: number, seedB: number, steps: number, spherical: boolean, datasetIndices: number[]) {
+  async interpolate(
+    runId: string,
+    checkpointId: string,
+    seedA: number,
+    seedB: number,
+    steps: number,
+    spherical: boolean,
+    datasetIndices: number[],
+    cancellation: CallCancellation = NEVER_CANCELLED,
+  ) {
     if (steps < 2 || steps > 256) throw invalidArgument(`steps: between 2 and 256, got ${steps}`);
     if (datasetIndices.length !== 0 && datasetIndices.length !== 2) throw invalidArgument('dataset_indices: give two indices, or none to use seed_a and seed_b');
     const run = await this.db.runs.get(runId);
@@ -115,6 +128,8 @@ export class GenerationService {
       }
       const latentDim = model.latentDim;
       const endpoints = datasetIndices.length === 2 ? await this.encodeItems(run, model, datasetIndices) : undefined;
+      if (cancellation.isCancelled()) endpoints?.dispose();
+      cancellation.throwIfCancelled('interpolation');
       const decoded = tf.tidy(() => {
         // Derived seeds: tfjs treats a seed of 0 as "no seed".
         const a = endpoints ? (endpoints.slice([0, 0], [1, latentDim]).reshape([latentDim]) as tf.Tensor1D) : (tf.randomNormal([latentDim], 0, 1, 'float32', deriveSeed(seedA, 'interpolate')) as tf.Tensor1D);
@@ -158,7 +173,7 @@ export class GenerationService {
     }
   }
 
-  async reconstruct(runId: string, checkpointId: string, indices: number[]) {
+  async reconstruct(runId: string, checkpointId: string, indices: number[], cancellation: CallCancellation = NEVER_CANCELLED) {
     if (indices.length === 0 || indices.length > 1024) throw invalidArgument('dataset_indices: give between 1 and 1024 indices');
     const run = await this.db.runs.get(runId);
     const lease = await this.models.acquire(await resolveCheckpoint(this.db, run, checkpointId));
@@ -168,6 +183,8 @@ export class GenerationService {
         throw failedPrecondition(`${model.family} models have no encoder, so they cannot reconstruct; use Sample instead`);
       }
       const items = await this.datasetItems(run, indices);
+      if (cancellation.isCancelled()) items.dispose();
+      cancellation.throwIfCancelled('reconstruction');
       const decoded = tf.tidy(() => model.decode(model.encode(items)));
       items.dispose();
       return await toChunk(decoded, 0, [...model.dataShape], false);
@@ -177,7 +194,7 @@ export class GenerationService {
   }
 
   /** Store the decoder as a tfjs layers model: weights first, then model.json pointing at them. */
-  async exportDecoder(runId: string, checkpointId: string) {
+  async exportDecoder(runId: string, checkpointId: string, cancellation: CallCancellation = NEVER_CANCELLED) {
     const run = await this.db.runs.get(runId);
     const checkpoint = await resolveCheckpoint(this.db, run, checkpointId);
     const lease = await this.models.acquire(checkpoint);
@@ -187,6 +204,7 @@ export class GenerationService {
         throw failedPrecondition(`${model.family} models have no decoder to export`);
       }
       const exported = await model.exportDecoder();
+      cancellation.throwIfCancelled('the export'); // nothing stored yet
       const meta = { checkpointId: checkpoint.id, step: checkpoint.step, latentDim: model.latentDim, dataShape: [...model.dataShape] };
       const weights = await this.db.artifacts.put(exported.weights, { kind: 'tfjs-weights', mediaType: 'application/octet-stream', runId, meta });
       const manifest = (exported.modelJson.weightsManifest as { paths: string[] }[]).map((group) => ({ ...group, paths: [weights.id] }));
@@ -222,14 +240,31 @@ export class GenerationService {
     }
   }
 
-  private async *draw(model: GenerativeModel, count: number, seed: number, temperature: number, options: DrawOptions): AsyncGenerator<Float32Array> {
+  /**
+   * Draws in batches of DRAW_BATCH; stops with CANCELLED between batches, and between the
+   * steps of iterative samplers, once the caller cancels or the deadline passes.
+   */
+  private async *draw(
+    model: GenerativeModel,
+    count: number,
+    seed: number,
+    temperature: number,
+    options: DrawOptions,
+    cancellation: CallCancellation,
+  ): AsyncGenerator<Float32Array> {
     for (let offset = 0, batch = 0; offset < count; offset += DRAW_BATCH, batch++) {
+      // A full turn of the event loop between batches (a timer, so that the poll and check
+      // phases both run first): other calls are served, and a client's cancellation (an I/O
+      // event that http2 finishes handling in a later callback) is seen before the next batch.
+      if (batch > 0) await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      cancellation.throwIfCancelled('sampling');
       const n = Math.min(DRAW_BATCH, count - offset);
       const batchSeed = deriveSeed(seed, batch);
       const sampleOptions = {
         labels: options.label === undefined ? undefined : new Int32Array(n).fill(options.label),
         truncation: options.truncation,
         steps: options.steps,
+        isCancelled: cancellation.isCancelled,
       };
       const samples =
         temperature === 1 || !canDecode(model) || !model.latentDim
@@ -297,6 +332,11 @@ async function* chunked(
   let offset = 0;
   try {
     for await (const values of batches) {
+      if (pending.length === 0 && values.length === perChunk * size) {
+        yield chunkFrom(values, offset, perChunk, shape, includePng); // a whole chunk as drawn
+        offset += perChunk;
+        continue;
+      }
       const merged = new Float32Array(pending.length + values.length);
       merged.set(pending);
       merged.set(values, pending.length);

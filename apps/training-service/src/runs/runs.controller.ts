@@ -7,6 +7,7 @@ import type { Database } from '@genlab/db';
 import { id, offset, pageSize, parseRequest } from '@genlab/grpc';
 import { listFamilies } from '@genlab/models';
 import { DATABASE } from '@genlab/service-core';
+import type { WritableSignal } from './event-outbox';
 import { RunEventStream } from './run-event-stream';
 import { RunsService } from './runs.service';
 import { toCheckpointMessage, toMetricPointMessage, toRunMessage } from './runs.mapper';
@@ -75,9 +76,9 @@ export class RunsController {
   }
 
   @GrpcMethod(SERVICE, 'StreamRunEvents')
-  streamRunEvents(request: trainingV1.StreamRunEventsRequest): Observable<trainingV1.RunEvent> {
+  streamRunEvents(request: trainingV1.StreamRunEventsRequest, _metadata: unknown, call?: WritableSignal): Observable<trainingV1.RunEvent> {
     const r = parseRequest(z.object({ runId: id('run_id'), includeHistory: z.boolean() }), request);
-    return this.eventStream.open(r.runId, r.includeHistory);
+    return this.eventStream.open(r.runId, r.includeHistory, call);
   }
 
   @GrpcMethod(SERVICE, 'ListMetrics')

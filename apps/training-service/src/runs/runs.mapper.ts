@@ -28,6 +28,8 @@ export function toRunMessage(run: Run): trainingV1.Run {
     startTime: toTimestamp(run.startedAt),
     finishTime: toTimestamp(run.finishedAt),
     heartbeatTime: toTimestamp(run.heartbeatAt),
+    attempts: run.attempts,
+    stopRequested: run.stopRequested,
   };
 }
 
@@ -42,5 +44,6 @@ export function toCheckpointMessage(checkpoint: Checkpoint): trainingV1.Checkpoi
     step: checkpoint.step,
     artifactId: checkpoint.artifactId,
     createTime: toTimestamp(checkpoint.createdAt),
+    validationLoss: checkpoint.validationLoss ?? undefined,
   };
 }

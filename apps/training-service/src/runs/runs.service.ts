@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isTerminalRunStatus, type Database, type Run } from '@genlab/db';
-import { invalidArgument, failedPrecondition } from '@genlab/errors';
+import type { Database, Run } from '@genlab/db';
+import { invalidArgument } from '@genlab/errors';
 import { assertDatasetFits, parseConfig, trainingPlan } from '@genlab/models';
 import { DATABASE } from '@genlab/service-core';
-import { RunExecutor } from './run-executor.service';
+import { RUN_QUEUE, type RunQueue } from '../queue/run-queue';
 
 export interface StartRunInput {
   experimentId: string;
@@ -17,7 +17,7 @@ export interface StartRunInput {
 export class RunsService {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
-    private readonly executor: RunExecutor,
+    @Inject(RUN_QUEUE) private readonly queue: RunQueue,
   ) {}
 
   /** Everything is validated before the run is stored and queued. */
@@ -31,6 +31,7 @@ export class RunsService {
       trainCount: dataset.trainCount,
       min: stats.min ?? 0,
       max: stats.max ?? 0,
+      numClasses: dataset.numClasses ?? undefined,
     });
     const plan = trainingPlan(input.family, config, dataset.trainCount);
     const run = await this.db.runs.create({
@@ -41,25 +42,30 @@ export class RunsService {
       seed: input.seed,
       totalSteps: plan.totalSteps,
     });
-    this.executor.enqueue(run.id);
+    await this.queue.enqueue([run.id]);
     return run;
   }
 
+  /**
+   * A queued run is cancelled at once; a running one is flagged in the database, and the
+   * worker holding it (in this process or any other) stops it at a step boundary with a
+   * checkpoint. FAILED_PRECONDITION once the run has ended.
+   */
   async stop(id: string): Promise<Run> {
-    const run = await this.db.runs.get(id);
-    if (isTerminalRunStatus(run.status)) throw failedPrecondition(`run ${id} has already ended (${run.status})`);
-    return this.executor.stop(run);
+    const run = await this.db.runs.requestStop(id);
+    await this.queue.stopped(run);
+    return run;
   }
 }
 
-function parseJsonObject(json: string): unknown {
+export function parseJsonObject(json: string, field = 'config_json'): unknown {
   if (!json.trim()) return {};
   let value: unknown;
   try {
     value = JSON.parse(json);
   } catch (error) {
-    throw invalidArgument(`config_json: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw invalidArgument(`${field}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidArgument('config_json: must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidArgument(`${field}: must be a JSON object`);
   return value;
 }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initCompute, tf } from '@genlab/compute';
-import { ring8 } from '@genlab/data';
-import { createModel, type GenerativeModel } from '@genlab/models';
+import { createRng, ring8, type TensorDataset } from '@genlab/data';
+import { createModel, loadModel, prepareDataset, type GenerativeModel } from '@genlab/models';
 import { runTrainingLoop, stepsFor, type MetricSample, type TrainingLoopOptions } from './training-loop';
 
 const data = ring8.sample(640, 1);
@@ -29,6 +29,50 @@ function options(model: GenerativeModel, overrides: Partial<TrainingLoopOptions>
     ...overrides,
   };
   return { loop, metrics, checkpoints, progress };
+}
+
+/** Random bits, shape [16], for MADE. */
+function binaryData(count: number, seed: number): TensorDataset {
+  const rng = createRng(seed);
+  return { shape: [16], count, x: Float32Array.from({ length: count * 16 }, () => (rng.nextInt(2) === 1 ? 1 : 0)) };
+}
+
+interface ResumeCase {
+  family: string;
+  config: Record<string, unknown>;
+  data: TensorDataset;
+  batchSize: number;
+}
+
+const RESUME_CASES: ResumeCase[] = [
+  { family: 'vae', config: { likelihood: 'gaussian', latentDim: 2, hiddenDims: [16] }, data, batchSize: 64 },
+  { family: 'made', config: { hiddenDims: [32], ordering: 'random', numMasks: 2 }, data: binaryData(256, 4), batchSize: 32 },
+  { family: 'wgan-gp', config: { architecture: 'mlp', latentDim: 4, hiddenDims: [16], nCritic: 2 }, data, batchSize: 64 },
+];
+
+/**
+ * The loss of every step from `model.stepCount` to `totalSteps`, stopping (with a
+ * checkpoint, as a service stopping or a worker draining does) once `stopAt` is reached;
+ * returns the losses and the bytes saved at the last checkpoint.
+ */
+async function train(model: GenerativeModel, c: ResumeCase, totalSteps: number, stopAt = totalSteps) {
+  const losses: number[] = [];
+  let saved: Uint8Array | undefined;
+  let step = model.stepCount;
+  const outcome = await runTrainingLoop({
+    model,
+    data: prepareDataset(c.family, c.config, c.data),
+    batchSize: c.batchSize,
+    totalSteps,
+    seed: 21,
+    logEvery: 1,
+    checkpointEvery: 1_000,
+    onMetrics: (points) => void losses.push(...points.map((p) => p.value)),
+    onProgress: async (p) => void (step = p.stepsDone),
+    onCheckpoint: async () => void (saved = await model.save()),
+    shouldStop: () => step >= stopAt,
+  });
+  return { losses, saved: saved!, outcome };
 }
 
 describe('runTrainingLoop', () => {
@@ -65,5 +109,47 @@ describe('runTrainingLoop', () => {
   it('counts only full batches per epoch', () => {
     expect(stepsFor(8000, 128, 20)).toBe(1240);
     expect(stepsFor(100, 128, 5)).toBe(0);
+  });
+
+  describe.each(RESUME_CASES)('resuming $family from a checkpoint', (c) => {
+    // 30 steps cross epoch boundaries (10 batches per epoch for vae and wgan-gp, 8 for made).
+    const TOTAL = 30;
+    const STOP = 13;
+
+    it('gives the loss sequence of the uninterrupted run, bit for bit', async () => {
+      const create = () => createModel(c.family, c.config, { dataShape: c.data.shape, seed: 5 });
+      const straightModel = create();
+      const straight = await train(straightModel, c, TOTAL);
+      straightModel.dispose();
+
+      const first = create();
+      const before = await train(first, c, TOTAL, STOP);
+      first.dispose();
+      expect(before.outcome).toEqual({ kind: 'stopped', steps: STOP });
+      const resumed = await loadModel(before.saved); // a new model from the checkpoint's bytes alone
+      expect(resumed.stepCount).toBe(STOP);
+      const after = await train(resumed, c, TOTAL);
+      resumed.dispose();
+
+      expect(straight.losses).toHaveLength(TOTAL);
+      expect(straight.losses.every(Number.isFinite)).toBe(true);
+      expect([...before.losses, ...after.losses]).toEqual(straight.losses);
+    });
+  });
+
+  it('ends at the step whose loss is not finite, before logging or checkpointing it', async () => {
+    const model = smallModel();
+    const poisoned: GenerativeModel = Object.create(model, {
+      trainStep: { value: (x: tf.Tensor) => (model.stepCount === 11 ? tf.tidy(() => model.trainStep(x).mul(Number.NaN)) : model.trainStep(x)) },
+    });
+    const { loop, metrics, checkpoints } = options(poisoned, { logEvery: 1 });
+    const before = tf.memory().numTensors;
+    const outcome = await runTrainingLoop(loop);
+    expect(outcome).toMatchObject({ kind: 'non-finite', step: 12 });
+    expect(Number.isNaN((outcome as { value: number }).value)).toBe(true);
+    expect(metrics.map((m) => m.step)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+    expect(checkpoints).toEqual([10]);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
   });
 });

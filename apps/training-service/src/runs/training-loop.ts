@@ -15,11 +15,12 @@ export interface TrainingLoopOptions {
   batchSize: number;
   totalSteps: number;
   seed: number;
-  /** Read the loss back every this many steps (each read waits for the device). */
+  /** Record the loss as a metric point (and report progress) every this many steps. */
   logEvery: number;
   /** Save a checkpoint every this many steps, and at the end. */
   checkpointEvery: number;
-  onMetrics(points: MetricSample[]): Promise<void>;
+  /** Usually returns at once (points are buffered); may wait when the buffer is full. */
+  onMetrics(points: MetricSample[]): Promise<void> | void;
   onProgress(progress: { stepsDone: number; epoch: number; stepsPerSecond: number }): Promise<void>;
   onCheckpoint(step: number): Promise<void>;
   shouldStop(): boolean;
@@ -29,8 +30,15 @@ export type TrainingOutcome = { kind: 'completed'; steps: number } | { kind: 'st
 
 /**
  * Minibatch training: seeded epoch shuffles, incomplete last batches dropped (as the
- * reference workloads do), the loss read back only at logging steps, and the event loop
- * given a turn between steps so the service keeps answering calls.
+ * reference workloads do), and the event loop given a turn between steps so the service
+ * keeps answering calls. Training resumes where the model's step count says: the data
+ * order is a pure function of (seed, step), so a model restored from a checkpoint continues
+ * exactly as the uninterrupted run would have.
+ *
+ * The loss is read back after every step, so a NaN or ±Infinity ends the run at the step it
+ * appears, before anything could be saved from it. On the eager backends genlab trains on
+ * (wasm, cpu, tfjs-node) the value is already computed when `trainStep` returns: the read
+ * copies one float.
  */
 export async function runTrainingLoop(options: TrainingLoopOptions): Promise<TrainingOutcome> {
   const { model, data, batchSize, totalSteps } = options;
@@ -66,20 +74,20 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
       step++;
       windowSteps++;
       const checkpointDue = step % options.checkpointEvery === 0 || step === totalSteps;
-
-      // The loss is read at logging steps and before every checkpoint, so a non-finite loss
-      // is caught before it could be saved as the latest checkpoint.
-      if (step % options.logEvery === 0 || checkpointDue) {
-        const value = (await loss.data())[0] as number;
+      let value: number;
+      try {
+        value = (await loss.data())[0] as number;
+      } finally {
         loss.dispose();
-        if (!Number.isFinite(value)) return { kind: 'non-finite', step, value };
+      }
+      if (!Number.isFinite(value)) return { kind: 'non-finite', step, value };
+
+      if (step % options.logEvery === 0 || checkpointDue) {
         const now = performance.now();
         await options.onMetrics([{ key: 'train/loss', step, value }]);
         await options.onProgress({ stepsDone: step, epoch, stepsPerSecond: (windowSteps * 1000) / Math.max(1, now - windowStart) });
         windowStart = now;
         windowSteps = 0;
-      } else {
-        loss.dispose();
       }
       if (checkpointDue) {
         await options.onCheckpoint(step);

@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto';
+import type { LoggerService } from '@nestjs/common';
+import { deriveSeed } from '@genlab/compute';
+import type { TensorDataset } from '@genlab/data';
+import { retryTransient, type Checkpoint, type Database, type Run } from '@genlab/db';
+import { ErrorCode, invalidArgument, isDomainError } from '@genlab/errors';
+import { loadModel, type GenerativeModel } from '@genlab/models';
+import { renderExamplesPng } from '@genlab/service-core';
+import { lastLine, type MetricWriter } from './metric-writer';
+import { validationLoss } from './validation-loss';
+
+const SAMPLE_GRID_COUNT = 64;
+/** What a grid is assumed to cost before one was drawn (a 512×512 scatter PNG takes ~100 ms here). */
+const FIRST_GRID_ESTIMATE_MS = 100;
+
+export interface CheckpointKeeperOptions {
+  readonly db: Database;
+  readonly run: Run;
+  readonly claimToken: string;
+  /** Latest checkpoints kept besides the best by validation loss. */
+  readonly keep: number;
+  readonly retryMs: number;
+  /** Test examples the validation loss is computed on (empty: none). */
+  readonly heldOut: TensorDataset;
+  /** Every metric point up to a checkpoint's step is stored before the checkpoint is recorded. */
+  readonly metrics: MetricWriter;
+  readonly onSaved: (checkpoint: Checkpoint) => void;
+  readonly logger: LoggerService;
+  /** The run's last step: its checkpoint always gets a sample grid. */
+  readonly totalSteps: number;
+  /** Share of the run's time sample grids may take (GENLAB_SAMPLE_GRID_SHARE); 1: every checkpoint gets one. */
+  readonly gridShare: number;
+}
+
+/**
+ * Writes a run's checkpoints so that the latest one is always complete, and keeps the last
+ * K plus the best by validation loss. The order makes a crash at any point safe:
+ *   1. the model's bytes (weights, optimiser and RNG state; the step fixes the data order)
+ *      and its validation loss are computed, before training continues; the rest runs in
+ *      the background, overlapping the next steps;
+ *   2. every metric point up to this step is stored (a resumed run re-logs only later ones);
+ *   3. the bytes are written to the artifact store (temp file, fsync, rename);
+ *   4. only then is the checkpoint row created, fenced by the claim.
+ * A crash before 4 leaves an artifact without a checkpoint, which the next prune removes; a
+ * checkpoint row never points at partial bytes. Resuming still verifies the bytes (SHA-256
+ * of the artifact, CRC-32 of the payload) and falls back to the previous checkpoint.
+ */
+export class CheckpointKeeper {
+  private readonly startedAt = performance.now();
+  private gridMs = 0;
+  private lastGridMs = FIRST_GRID_ESTIMATE_MS;
+  private recording: Promise<void> | undefined;
+  private failure: unknown;
+
+  constructor(private readonly options: CheckpointKeeperOptions) {}
+
+  /**
+   * Checkpoints the model at `step`. What needs the model at this step (its bytes, its
+   * validation loss, the samples of a grid) is taken now; storing and recording it continues
+   * in the background while training goes on, one checkpoint at a time: the next `save` (and
+   * `settle`) waits for the previous one and reports its failure.
+   */
+  async save(model: GenerativeModel, step: number): Promise<void> {
+    await this.settle();
+    const { run } = this.options;
+    const bytes = await model.save();
+    const loss = await validationLoss(model, this.options.heldOut, deriveSeed(run.seed, 'validation'));
+    const samples = this.gridAffordable(step) ? await this.drawSamples(model, step) : undefined;
+    this.recording = this.record(step, bytes, loss, samples, model.dataShape).catch((error: unknown) => {
+      this.failure = error;
+    });
+  }
+
+  /** Waits until every checkpoint saved so far is recorded; throws if one could not be. */
+  async settle(): Promise<void> {
+    await this.recording;
+    this.recording = undefined;
+    if (this.failure !== undefined) {
+      const failure = this.failure;
+      this.failure = undefined;
+      throw failure;
+    }
+  }
+
+  private async record(step: number, bytes: Uint8Array, loss: number | undefined, samples: Float32Array | undefined, dataShape: readonly number[]): Promise<void> {
+    const { db, run, claimToken, metrics } = this.options;
+    await metrics.flush();
+    const artifact = await this.retry('store the checkpoint', () =>
+      db.artifacts.put(bytes, { kind: 'checkpoint', mediaType: 'application/x-genlab-checkpoint', runId: run.id, meta: { step, family: run.family } }),
+    );
+    const validation = loss !== undefined && Number.isFinite(loss) ? { validationLoss: loss } : {};
+    const checkpoint = await this.retry('record the checkpoint', () =>
+      db.checkpoints.create({ runId: run.id, step, artifactId: artifact.id, ...validation }, { claimToken }).catch(async (error: unknown) => {
+        // A retried create whose first attempt did commit finds its own row: take it.
+        const existing = isDomainError(error) && error.code === ErrorCode.AlreadyExists ? (await db.checkpoints.listByRun(run.id)).find((c) => c.step === step) : undefined;
+        if (existing?.artifactId === artifact.id) return existing;
+        throw error;
+      }),
+    );
+    this.options.onSaved(checkpoint);
+    if (samples) await this.saveSampleGrid(samples, dataShape, step, checkpoint.id);
+    await this.prune();
+  }
+
+  /**
+   * The model of the run's latest checkpoint whose bytes are intact, skipping (and deleting)
+   * any whose artifact is missing or corrupt, or undefined if there is none. Checkpoints after
+   * it, and the sample grids of those steps, are deleted: the run continues from there.
+   */
+  async resume(): Promise<{ model: GenerativeModel; checkpoint: Checkpoint } | undefined> {
+    const { db, run, claimToken, logger } = this.options;
+    const checkpoints = await db.checkpoints.listByRun(run.id);
+    for (let i = checkpoints.length - 1; i >= 0; i--) {
+      const checkpoint = checkpoints[i] as Checkpoint;
+      let model: GenerativeModel;
+      try {
+        model = await this.load(checkpoint);
+      } catch (error) {
+        if (!isDomainError(error) || (error.code !== ErrorCode.InvalidArgument && error.code !== ErrorCode.NotFound)) throw error;
+        logger.warn(`run ${run.id}: checkpoint at step ${checkpoint.step} is unusable (${error.message}); trying the one before`);
+        continue;
+      }
+      const kept = checkpoints.slice(0, i + 1).map((c) => c.id);
+      await this.retry('delete unusable checkpoints', () => db.checkpoints.prune(run.id, kept, { claimToken }));
+      await this.deleteSampleGridsAfter(checkpoint.step);
+      return { model, checkpoint };
+    }
+    if (checkpoints.length > 0) await this.retry('delete unusable checkpoints', () => db.checkpoints.prune(run.id, [], { claimToken }));
+    await this.deleteSampleGridsAfter(0);
+    return undefined;
+  }
+
+  /** Keeps the latest K checkpoints and the best by validation loss (plus any an evaluation refers to). */
+  async prune(): Promise<void> {
+    const { db, run, claimToken, keep } = this.options;
+    const checkpoints = await db.checkpoints.listByRun(run.id);
+    const kept = new Set(checkpoints.slice(-keep).map((c) => c.id));
+    const best = checkpoints
+      .filter((c) => c.validationLoss !== null)
+      .reduce<Checkpoint | undefined>((a, c) => (a === undefined || (c.validationLoss as number) < (a.validationLoss as number) ? c : a), undefined);
+    if (best) kept.add(best.id);
+    if (kept.size < checkpoints.length) await this.retry('prune checkpoints', () => db.checkpoints.prune(run.id, [...kept], { claimToken }));
+  }
+
+  private async load(checkpoint: Checkpoint): Promise<GenerativeModel> {
+    const { db } = this.options;
+    const [artifact, bytes] = await Promise.all([db.artifacts.get(checkpoint.artifactId), db.artifacts.read(checkpoint.artifactId)]);
+    if (createHash('sha256').update(bytes).digest('hex') !== artifact.sha256) {
+      throw invalidArgument('its bytes do not match their recorded SHA-256');
+    }
+    const model = await loadModel(bytes);
+    if (model.stepCount !== checkpoint.step) {
+      model.dispose();
+      throw invalidArgument(`it holds step ${model.stepCount}, not ${checkpoint.step}`);
+    }
+    return model;
+  }
+
+  /**
+   * A sample grid is a convenience, and drawing one (sampling, rendering, encoding a PNG) can
+   * cost as much as tens of training steps of a small model: with a share below 1, checkpoints
+   * get one while grids stay within that share of the run's time so far; the last step always
+   * gets one.
+   */
+  private gridAffordable(step: number): boolean {
+    const share = this.options.gridShare;
+    if (step >= this.options.totalSteps || share >= 1) return true;
+    return this.gridMs + this.lastGridMs <= share * (performance.now() - this.startedAt);
+  }
+
+  /** The samples a checkpoint's picture shows (undefined if the model cannot sample them). */
+  private async drawSamples(model: GenerativeModel, step: number): Promise<Float32Array | undefined> {
+    const started = performance.now();
+    try {
+      const samples = model.sample(SAMPLE_GRID_COUNT, deriveSeed(this.options.run.seed, 'sample-grid'));
+      try {
+        return (await samples.data()) as Float32Array;
+      } finally {
+        samples.dispose();
+      }
+    } catch (error) {
+      this.options.logger.warn(`run ${this.options.run.id}: no sample grid at step ${step}: ${lastLine(error)}`);
+      return undefined;
+    } finally {
+      this.spentOnGrids(performance.now() - started, true);
+    }
+  }
+
+  /** A picture of the model's samples at a checkpoint, for watching a run improve. */
+  private async saveSampleGrid(values: Float32Array, dataShape: readonly number[], step: number, checkpointId: string): Promise<void> {
+    const { db, run, logger } = this.options;
+    const started = performance.now();
+    try {
+      const png = renderExamplesPng(values, SAMPLE_GRID_COUNT, dataShape);
+      this.spentOnGrids(performance.now() - started, false);
+      await db.artifacts.put(png, { kind: 'sample-grid', mediaType: 'image/png', runId: run.id, meta: { step, checkpointId, seed: run.seed, count: SAMPLE_GRID_COUNT } });
+    } catch (error) {
+      // A picture is a convenience: a data shape it cannot draw must not fail the run.
+      logger.warn(`run ${run.id}: no sample grid at step ${step}: ${lastLine(error)}`);
+    }
+  }
+
+  /** Time taken by sample grids so far, and by the last one (its drawing starts it anew). */
+  private spentOnGrids(ms: number, newGrid: boolean): void {
+    this.gridMs += ms;
+    this.lastGridMs = newGrid ? ms : this.lastGridMs + ms;
+  }
+
+  /** Sample grids drawn after `step` by an attempt that did not last: the resumed run draws them again. */
+  private async deleteSampleGridsAfter(step: number): Promise<void> {
+    const { db, run } = this.options;
+    const grids = await db.artifacts.list({ runId: run.id, kind: 'sample-grid', limit: 1_000 });
+    for (const grid of grids) if (typeof grid.meta?.['step'] === 'number' && grid.meta['step'] > step) await db.artifacts.delete(grid.id);
+  }
+
+  private retry<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    const { run, retryMs, logger } = this.options;
+    return retryTransient(operation, {
+      deadlineMs: retryMs,
+      onRetry: (error, attempt, delayMs) => logger.warn(`run ${run.id}: could not ${what} (attempt ${attempt}, retrying in ${Math.round(delayMs)} ms): ${lastLine(error)}`),
+    });
+  }
+}

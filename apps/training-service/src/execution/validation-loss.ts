@@ -1,0 +1,44 @@
+import { tf } from '@genlab/compute';
+import { sliceDataset, type TensorDataset } from '@genlab/data';
+import { canComputeElbo, canComputeLogProb, type GenerativeModel } from '@genlab/models';
+
+/** Held-out examples scored at every checkpoint: enough for a stable mean, cheap next to training. */
+export const VALIDATION_EXAMPLES = 512;
+const CHUNK = 128;
+
+/**
+ * The validation loss a run keeps its best checkpoint by: the mean over (up to) the first
+ * 512 examples of the dataset's test split of −log p(x) for families with an exact
+ * likelihood, else −ELBO, in nats per example, with the estimator's noise fixed by `seed` so
+ * the values of different checkpoints compare. Undefined for families with neither (GANs)
+ * and for datasets without a test split. Reads the model only: training state, RNG
+ * included, is untouched, so scoring a checkpoint never changes what the run trains next.
+ */
+export async function validationLoss(model: GenerativeModel, heldOut: TensorDataset, seed: number): Promise<number | undefined> {
+  const estimate = estimator(model);
+  if (!estimate || heldOut.count === 0) return undefined;
+  const examples = sliceDataset(heldOut, 0, Math.min(VALIDATION_EXAMPLES, heldOut.count));
+  let total = 0;
+  for (let start = 0; start < examples.count; start += CHUNK) {
+    const part = sliceDataset(examples, start, Math.min(examples.count, start + CHUNK));
+    const sum = tf.tidy(() => {
+      const x = tf.tensor(part.x, [part.count, ...part.shape]);
+      const labels = model.capabilities.conditional && part.labels ? tf.tensor1d(part.labels, 'int32') : undefined;
+      return estimate(x, { seed, labels }).sum();
+    });
+    try {
+      total += (await sum.data())[0] as number;
+    } finally {
+      sum.dispose();
+    }
+  }
+  return -total / examples.count;
+}
+
+type Estimator = (x: tf.Tensor, options: { seed: number; labels?: tf.Tensor1D }) => tf.Tensor1D;
+
+function estimator(model: GenerativeModel): Estimator | undefined {
+  if (canComputeLogProb(model)) return (x, options) => model.logProb(x, options);
+  if (canComputeElbo(model)) return (x, options) => model.elbo(x, options);
+  return undefined;
+}
