@@ -1,17 +1,7 @@
 import { evaluationV1, fromTimestamp } from '@genlab/contracts';
 import { decimalsFor, formatCount, shortId } from '@/lib/format';
+import { estimatorNote } from '@/lib/measurement';
 import { Time } from './time';
-
-const ESTIMATOR_NOTES: Record<string, string> = {
-  exact: 'exact negative log-likelihood',
-  elbo: 'negative ELBO: an upper bound on the NLL',
-  parzen: 'Parzen-window estimate from samples: biased, unreliable in high dimensions',
-};
-
-function estimatorNote(estimator: string): string | undefined {
-  if (estimator.startsWith('iwae-')) return `negative IWAE bound with k=${estimator.slice(5)}: a tighter upper bound on the NLL`;
-  return ESTIMATOR_NOTES[estimator];
-}
 
 function statusText(status: evaluationV1.EvaluationStatus): string {
   return evaluationV1.evaluationStatusToJSON(status).replace('EVALUATION_STATUS_', '').toLowerCase();
@@ -28,7 +18,8 @@ export function EvaluationsTable({ evaluations, checkpointSteps }: {
   if (evaluations.length === 0) {
     return (
       <p className="empty" data-testid="evaluations-empty">
-        No evaluations yet. Evaluate a checkpoint with <code>EvaluationService.Evaluate</code>.
+        No evaluations yet. Evaluate the latest checkpoint with the button above (or <code>npm run genlab -- evaluate RUN_ID</code>):
+        its numbers then also appear on the dataset&apos;s leaderboard.
       </p>
     );
   }
@@ -46,6 +37,7 @@ export function EvaluationsTable({ evaluations, checkpointSteps }: {
           <th>Unit</th>
           <th>Estimator</th>
           <th className="num">Samples</th>
+          <th className="num" title="The same metric for real data against real data (training vs test split): the floor to read it against">Real vs real</th>
           <th>Checkpoint</th>
           <th>Evaluated</th>
         </tr>
@@ -56,7 +48,7 @@ export function EvaluationsTable({ evaluations, checkpointSteps }: {
           if (evaluation.status !== evaluationV1.EvaluationStatus.EVALUATION_STATUS_COMPLETED && evaluation.results.length === 0) {
             return [
               <tr key={evaluation.id} className="evaluation-pending" data-testid="evaluation-row">
-                <td colSpan={6}>
+                <td colSpan={7}>
                   <span className={`badge badge-${statusText(evaluation.status)}`}>{statusText(evaluation.status)}</span>{' '}
                   {evaluation.error}
                 </td>
@@ -79,6 +71,9 @@ export function EvaluationsTable({ evaluations, checkpointSteps }: {
                 <td>{result.unit}</td>
                 <td title={estimatorNote(result.estimator)}>{result.estimator}</td>
                 <td className="num">{result.sampleCount > 0 ? formatCount(result.sampleCount) : '—'}</td>
+                <td className="num" data-testid="real-value" title={result.features ? `features: ${result.features}` : undefined}>
+                  {result.realValue === undefined ? '—' : result.realValue.toFixed(decimals)}
+                </td>
                 <td>{checkpoint(evaluation.checkpointId)}</td>
                 <td>
                   <Time date={finished} />

@@ -8,6 +8,11 @@ export function NavBar() {
           genlab
         </Link>
         <Link href="/">Experiments</Link>
+        <Link href="/runs">Runs</Link>
+        <Link href="/datasets">Datasets</Link>
+        <Link href="/runs/new" className="nav-action">
+          New run
+        </Link>
       </nav>
     </header>
   );

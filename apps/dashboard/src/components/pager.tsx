@@ -1,16 +1,21 @@
 import Link from 'next/link';
+import { hrefWith } from '@/lib/search-params';
 
-/** "Showing 51–100 of 230" with previous / next links for offset paging (?page=N). */
-export function Pager({ basePath, page, pageSize, total, shown }: {
+/**
+ * "Showing 51–100 of 230" with previous / next links for offset paging (?page=N); `params`
+ * are the page's other search parameters (a filter, a sort), kept in the links.
+ */
+export function Pager({ basePath, page, pageSize, total, shown, params = {} }: {
   basePath: string;
   page: number;
   pageSize: number;
   total: number;
   shown: number;
+  params?: Record<string, string | undefined>;
 }) {
   if (total <= pageSize && page === 1) return null;
   const first = (page - 1) * pageSize + 1;
-  const href = (p: number) => (p === 1 ? basePath : `${basePath}?page=${p}`);
+  const href = (p: number) => hrefWith(basePath, { ...params, page: p === 1 ? undefined : p });
   return (
     <nav className="pager" aria-label="Pages">
       <span>

@@ -1,6 +1,7 @@
 'use client';
 
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
+import { colorAt } from '@/lib/palette';
 import { LossChart, type ChartSeries } from './loss-chart';
 import { StatusBadge } from './status-badge';
 import { useRunEvents, type RunEventsState, type RunSnapshot } from './use-run-events';
@@ -52,8 +53,6 @@ export function LiveProgress() {
   );
 }
 
-const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#4b5563', '#65a30d'];
-
 const STREAM_LABELS = {
   connecting: 'connecting…',
   live: 'live',
@@ -74,7 +73,7 @@ export function LiveLossChart() {
       const points = [...byStep.entries()]
         .filter((p): p is [number, number] => p[1] !== null && Number.isFinite(p[1]))
         .sort((a, b) => a[0] - b[0]);
-      return { key, color: PALETTE[i % PALETTE.length], points };
+      return { key, color: colorAt(i), points };
     });
   }, [metrics, metricsVersion]);
 

@@ -1,16 +1,7 @@
 import { fromTimestamp, type trainingV1 } from '@genlab/contracts';
 import { formatCount } from '@/lib/format';
+import { gridStep } from '@/lib/sample-steps';
 import { Time } from './time';
-
-/** The step a grid was drawn at, when the artifact's metadata records it. */
-function stepOf(artifact: trainingV1.Artifact): number | undefined {
-  try {
-    const meta = JSON.parse(artifact.metaJson || '{}') as { step?: unknown };
-    return typeof meta.step === 'number' ? meta.step : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const SHOWN = 6;
 
@@ -24,7 +15,7 @@ export function SampleGrids({ artifacts }: { artifacts: trainingV1.Artifact[] })
   return (
     <div className="sample-grids">
       {newestFirst.slice(0, SHOWN).map((artifact) => {
-        const step = stepOf(artifact);
+        const step = gridStep(artifact.metaJson);
         return (
           <figure key={artifact.id}>
             <img

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decimalsFor, formatAgo, formatDuration, prettyJson, shortId } from './format';
+import { decimalsFor, formatAgo, formatDuration, formatShape, prettyJson, shortId } from './format';
 
 describe('decimalsFor', () => {
   it('rounds a value to the leading digit of its standard error', () => {
@@ -34,5 +34,13 @@ describe('formatting', () => {
   it('indents JSON and leaves anything else as it is', () => {
     expect(prettyJson('{"a":1}')).toBe('{\n  "a": 1\n}');
     expect(prettyJson('not json')).toBe('not json');
+  });
+});
+
+describe('formatShape', () => {
+  it('names points, vectors and image shapes', () => {
+    expect(formatShape([2])).toBe('2-D points');
+    expect(formatShape([10])).toBe('vectors of 10');
+    expect(formatShape([28, 28, 1])).toBe('28 × 28 × 1');
   });
 });

@@ -62,3 +62,10 @@ export function prettyJson(json: string): string {
     return json;
   }
 }
+
+/** An example's shape for people: "28 × 28 × 1", "2-D points". */
+export function formatShape(shape: readonly number[]): string {
+  if (shape.length === 1 && shape[0] === 2) return '2-D points';
+  if (shape.length === 1) return `vectors of ${shape[0]}`;
+  return shape.join(' × ');
+}

@@ -1,6 +1,7 @@
 import 'server-only';
 import { createGenlabClients, type GenlabClients } from '@genlab/client';
 import { loadConfig, type ServiceAddresses } from '@genlab/config';
+import { requestToken } from './session';
 
 export type ServiceName = keyof ServiceAddresses;
 
@@ -15,7 +16,9 @@ const holder = globalThis as typeof globalThis & { __genlabDashboard?: Connectio
 function connection(): Connection {
   if (!holder.__genlabDashboard) {
     const { addresses } = loadConfig();
-    holder.__genlabDashboard = { addresses, clients: createGenlabClients(addresses) };
+    // Every call carries the signed-in user's token (or the dashboard's own GENLAB_TOKEN), so
+    // the services enforce that user's role on every page and action.
+    holder.__genlabDashboard = { addresses, clients: createGenlabClients(addresses, { tokenProvider: requestToken }) };
   }
   return holder.__genlabDashboard;
 }

@@ -30,12 +30,12 @@ async function unlessUnknown<T>(lookup: Promise<T>): Promise<T | undefined> {
   }
 }
 
-export async function listExperiments(page: number): Promise<Page<trainingV1.Experiment>> {
+export async function listExperiments(page: number, pageSize = PAGE_SIZE): Promise<Page<trainingV1.Experiment>> {
   await connection();
   const { training } = genlab();
-  const offset = (page - 1) * PAGE_SIZE;
+  const offset = (page - 1) * pageSize;
   const response = await callService('training', () =>
-    unary(training.listExperiments, training, { pageSize: PAGE_SIZE, offset }, DEADLINE_MS),
+    unary(training.listExperiments, training, { pageSize, offset }, DEADLINE_MS),
   );
   return { items: response.experiments, total: response.total, offset };
 }
@@ -102,3 +102,23 @@ export async function datasetNames(ids: Iterable<string>): Promise<Map<string, s
   });
   return names;
 }
+
+/** Experiment names for display, best effort like `datasetNames`. */
+export async function experimentNames(ids: Iterable<string>): Promise<Map<string, string>> {
+  const { training } = genlab();
+  const unique = [...new Set(ids)].filter(Boolean);
+  const found = await Promise.allSettled(unique.map((id) => unary(training.getExperiment, training, { id }, 3_000)));
+  const names = new Map<string, string>();
+  found.forEach((result, i) => {
+    if (result.status === 'fulfilled' && result.value.name) names.set(unique[i], result.value.name);
+  });
+  return names;
+}
+
+/** The families the training service can train, with their config JSON Schemas. */
+export const listFamilies = cache(async (): Promise<trainingV1.Family[]> => {
+  await connection();
+  const { training } = genlab();
+  const response = await callService('training', () => unary(training.listFamilies, training, {}, DEADLINE_MS));
+  return response.families;
+});

@@ -51,3 +51,26 @@ export async function callService<T>(service: ServiceName, call: () => Promise<T
     throw explainUnreachable(service, error);
   }
 }
+
+/** The codes whose details are written for the caller: show them as they are. */
+const CALLER_FACING = new Set<status>([
+  status.INVALID_ARGUMENT,
+  status.FAILED_PRECONDITION,
+  status.NOT_FOUND,
+  status.ALREADY_EXISTS,
+  status.RESOURCE_EXHAUSTED,
+]);
+
+/**
+ * What a failed call should tell the person who asked for it: the service's own words for
+ * a refused request, the unreachable-service explanation, or undefined for anything else
+ * (a bug: rethrow it).
+ */
+export function refusalMessage(error: unknown): { code: 'invalid' | 'refused' | 'unavailable'; message: string } | undefined {
+  if (error instanceof ServiceUnavailableError) {
+    return { code: 'unavailable', message: `${error.message}. Start the services with \`npm start\` from the repository root, then try again.` };
+  }
+  const code = grpcCode(error);
+  if (code === undefined || !CALLER_FACING.has(code)) return undefined;
+  return { code: code === status.INVALID_ARGUMENT ? 'invalid' : 'refused', message: (error as ServiceError).details || String(error) };
+}

@@ -34,11 +34,14 @@ export default async function ExperimentPage({ params, searchParams }: PageProps
         {experiment.description && <p className="lead">{experiment.description}</p>}
         <p className="muted">
           {formatCount(experiment.runCount)} runs · created <Time date={fromTimestamp(experiment.createTime)} /> · last
-          activity <Time date={fromTimestamp(experiment.lastActivityTime)} relative />
+          activity <Time date={fromTimestamp(experiment.lastActivityTime)} relative /> ·{' '}
+          <Link href={`/runs?experiment=${encodeURIComponent(id)}`}>filter, sort, compare and export in the runs table</Link> ·{' '}
+          <Link href={`/runs/new?experiment=${encodeURIComponent(id)}`}>new run</Link>
         </p>
         {runs.total === 0 ? (
           <p className="empty" data-testid="runs-empty">
-            No runs in this experiment yet. Start one with <code>TrainingService.StartRun</code>.
+            No runs in this experiment yet. <Link href={`/runs/new?experiment=${encodeURIComponent(id)}`}>Start one</Link> (or call{' '}
+            <code>TrainingService.StartRun</code>).
           </p>
         ) : (
           <>

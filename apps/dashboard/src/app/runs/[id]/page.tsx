@@ -1,9 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { fromTimestamp, type evaluationV1 } from '@genlab/contracts';
+import { evaluationV1, fromTimestamp } from '@genlab/contracts';
 import { CheckpointsTable } from '@/components/checkpoints-table';
+import { EvaluateButton } from '@/components/evaluate-button';
 import { EvaluationsTable } from '@/components/evaluations-table';
+import { RefreshWhile } from '@/components/refresh-while';
 import { LiveLossChart, LiveProgress, LiveStatus, LiveStatusReason, RunLive } from '@/components/run-live';
 import { SampleGrids } from '@/components/sample-grids';
 import { ServiceDown } from '@/components/service-down';
@@ -35,6 +37,10 @@ async function evaluationsOrOutage(runId: string): Promise<evaluationV1.Evaluati
     throw error;
   }
 }
+
+const isPending = (evaluation: evaluationV1.Evaluation) =>
+  evaluation.status === evaluationV1.EvaluationStatus.EVALUATION_STATUS_QUEUED ||
+  evaluation.status === evaluationV1.EvaluationStatus.EVALUATION_STATUS_RUNNING;
 
 export default async function RunPage({ params }: PageProps<'/runs/[id]'>) {
   const { id } = await params;
@@ -88,7 +94,10 @@ export default async function RunPage({ params }: PageProps<'/runs/[id]'>) {
           <dd>{run.family}</dd>
           <dt>Dataset</dt>
           <dd>
-            {datasets.get(run.datasetId) ?? ''} <code className="muted">{run.datasetId}</code>
+            <Link href={`/datasets/${encodeURIComponent(run.datasetId)}`}>{datasets.get(run.datasetId) ?? shortId(run.datasetId)}</Link>{' '}
+            <span className="muted">
+              · <Link href={`/datasets/${encodeURIComponent(run.datasetId)}/leaderboard`}>leaderboard</Link>
+            </span>
           </dd>
           <dt>Seed</dt>
           <dd>{run.seed}</dd>
@@ -129,7 +138,11 @@ export default async function RunPage({ params }: PageProps<'/runs/[id]'>) {
           {evaluations instanceof ServiceUnavailableError ? (
             <ServiceDown error={evaluations} compact />
           ) : (
-            <EvaluationsTable evaluations={evaluations} checkpointSteps={checkpointSteps} />
+            <>
+              <EvaluateButton runId={run.id} canEvaluate={checkpoints.length > 0} />
+              <RefreshWhile active={evaluations.some(isPending)} />
+              <EvaluationsTable evaluations={evaluations} checkpointSteps={checkpointSteps} />
+            </>
           )}
         </section>
 

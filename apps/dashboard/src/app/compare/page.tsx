@@ -1,0 +1,161 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import type { RunRecord } from '@genlab/run-query';
+import { CompareSamples } from '@/components/compare-samples';
+import { LossChart, type ChartSeries } from '@/components/loss-chart';
+import { StatusBadge } from '@/components/status-badge';
+import { formatCount, shortId } from '@/lib/format';
+import { colorAt } from '@/lib/palette';
+import { paramColumns } from '@/lib/runs-columns';
+import { allParams, firstParam, hrefWith } from '@/lib/search-params';
+import { loadComparison } from '@/lib/server/compare-queries';
+import { datasetNames } from '@/lib/server/queries';
+import { renderOrExplain } from '@/lib/server/render-or-explain';
+import { runStatusName } from '@/lib/server/run-event-json';
+
+export const metadata: Metadata = { title: 'Compare runs' };
+
+const MAX_RUNS = 12;
+
+export default async function ComparePage({ searchParams }: PageProps<'/compare'>) {
+  const search = await searchParams;
+  const ids = allParams(search.run).slice(0, MAX_RUNS);
+  const chosenMetric = firstParam(search.metric);
+  const log = firstParam(search.log) === '1';
+  const stepText = firstParam(search.step);
+  const initialStep = stepText === undefined ? undefined : Number(stepText);
+
+  if (ids.length === 0) {
+    return (
+      <>
+        <h1>Compare runs</h1>
+        <div className="empty" data-testid="compare-empty">
+          <p>No runs selected.</p>
+          <p>
+            Tick the runs to compare in the <Link href="/runs">runs table</Link> and press <strong>Compare selected</strong>, or link here
+            with <code>/compare?run=ID&amp;run=ID</code>.
+          </p>
+        </div>
+      </>
+    );
+  }
+
+  return renderOrExplain(async () => {
+    const { runs, missing } = await loadComparison(ids);
+    const names = await datasetNames(runs.map((r) => r.run.datasetId));
+    const colored = runs.map((r, i) => ({ ...r, color: colorAt(i), label: `${shortId(r.run.id)} · ${r.run.family}` }));
+    const keys = [...new Set(runs.flatMap((r) => r.points.map((p) => p.key)))].sort();
+    const metric = chosenMetric && keys.includes(chosenMetric) ? chosenMetric : keys.includes('train/loss') ? 'train/loss' : keys[0];
+    const series: ChartSeries[] = colored.map((r) => ({
+      key: r.label,
+      color: r.color,
+      points: r.points
+        .filter((p) => p.key === metric && Number.isFinite(p.value))
+        .map((p) => [p.step, p.value] as const)
+        .sort((a, b) => a[0] - b[0]),
+    }));
+    const records: RunRecord[] = runs.map((r) => ({ attributes: {}, params: JSON.parse(r.run.configJson || '{}') as unknown, metrics: {} }));
+    const differing = paramColumns(records, [], 6).map((f) => f.slice(7));
+    const keep = { run: ids, step: stepText };
+    const last = (r: (typeof colored)[number]) => r.points.filter((p) => p.key === metric).at(-1);
+
+    return (
+      <>
+        <nav className="breadcrumbs" aria-label="Breadcrumbs">
+          <Link href="/runs">Runs</Link>
+        </nav>
+        <h1>Compare {runs.length} runs</h1>
+        {missing.length > 0 && (
+          <p className="notice notice-info" role="status">
+            Not found, left out: {missing.map((id) => <code key={id}>{shortId(id)} </code>)}(deleted, or a mistyped id in the address).
+          </p>
+        )}
+
+        <table className="table" data-testid="compare-runs">
+          <thead>
+            <tr>
+              <th>Run</th>
+              <th>Family</th>
+              <th>Dataset</th>
+              <th>Status</th>
+              <th className="num">Seed</th>
+              {differing.map((name) => (
+                <th key={name} className="num">
+                  <code>{name}</code>
+                </th>
+              ))}
+              {metric && <th className="num">last {metric}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {colored.map((r) => {
+              const config = JSON.parse(r.run.configJson || '{}') as Record<string, unknown>;
+              const point = last(r);
+              return (
+                <tr key={r.run.id}>
+                  <td>
+                    <span className="swatch" style={{ background: r.color }} />
+                    <Link href={`/runs/${encodeURIComponent(r.run.id)}`}>
+                      <code>{shortId(r.run.id)}</code>
+                    </Link>
+                  </td>
+                  <td>{r.run.family}</td>
+                  <td>{names.get(r.run.datasetId) ?? shortId(r.run.datasetId)}</td>
+                  <td>
+                    <StatusBadge status={runStatusName(r.run.status)} />
+                  </td>
+                  <td className="num">{r.run.seed}</td>
+                  {differing.map((name) => (
+                    <td key={name} className="num">
+                      {config[name] === undefined ? '—' : String(config[name])}
+                    </td>
+                  ))}
+                  {metric && <td className="num">{point ? `${Number(point.value.toPrecision(5))} @ ${formatCount(point.step)}` : '—'}</td>}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+
+        <section>
+          <h2>Metric curves</h2>
+          {keys.length === 0 ? (
+            <p className="empty">These runs have logged no metrics yet.</p>
+          ) : (
+            <div className="chart-panel">
+              <div className="chart-toolbar">
+                <nav className="segmented" aria-label="Metric">
+                  {keys.map((key) => (
+                    <Link key={key} href={hrefWith('/compare', { ...keep, metric: key, log: log ? '1' : undefined })} aria-current={key === metric ? 'true' : undefined} replace scroll={false}>
+                      {key}
+                    </Link>
+                  ))}
+                </nav>
+                <Link className="chart-log" href={hrefWith('/compare', { ...keep, metric, log: log ? undefined : '1' })} replace scroll={false}>
+                  {log ? 'linear scale' : 'log scale'}
+                </Link>
+              </div>
+              <LossChart series={series} log={log} emptyMessage={`No ${metric} points`} />
+              <ul className="legend">
+                {colored.map((r) => (
+                  <li key={r.run.id}>
+                    <span className="swatch" style={{ background: r.color }} />
+                    <code>{r.label}</code>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+        </section>
+
+        <section>
+          <h2>Samples at the same step</h2>
+          <CompareSamples
+            runs={colored.map((r) => ({ runId: r.run.id, label: r.label, color: r.color, grids: r.grids }))}
+            initialStep={initialStep}
+          />
+        </section>
+      </>
+    );
+  });
+}
