@@ -1,7 +1,8 @@
 /**
  * Generation throughput: samples per second through gRPC (the generation service, real
  * process on loopback) against the same sampling in-process, with one client and with 8
- * concurrent clients, and p50/p99 latency of a 64-sample request. The model is a `vae-mlp`
+ * concurrent clients, for 64-sample requests and for bulk requests of 4,096 samples, and
+ * p50/p99 latency of a 64-sample request. The model is a `vae-mlp`
  * trained briefly on mnist-10k (its quality does not matter here; its size does).
  *
  *   node libs/models/scripts/run-ts.mjs bench/generation-throughput.ts [--requests 40] [--quick]
@@ -19,6 +20,9 @@ import { arg, QUICK } from './lib/bench-args';
 const REQUESTS = Number(arg('requests', QUICK ? '10' : '40'));
 const COUNT = 64;
 const CLIENTS = 8;
+/** Bulk requests: throughput when the per-call cost (a few ms) is spread over many samples. */
+const BULK = 4096;
+const BULK_REQUESTS = QUICK ? 2 : 5;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 
@@ -51,7 +55,24 @@ async function main(): Promise<void> {
       samples.dispose();
     }
     const inProcess = (REQUESTS * COUNT * 1000) / (performance.now() - inProcessStart);
+    // Bulk: BULK samples per request, drawn in the service's batches of 256.
+    const bulkStart = performance.now();
+    for (let i = 0; i < BULK_REQUESTS; i++) {
+      for (let offset = 0; offset < BULK; offset += 256) {
+        const samples = model.sample(256, 7 + i * 100 + offset);
+        await samples.data();
+        samples.dispose();
+      }
+    }
+    const inProcessBulk = (BULK_REQUESTS * BULK * 1000) / (performance.now() - bulkStart);
     model.dispose();
+
+    const grpcBulkStart = performance.now();
+    for (let i = 0; i < BULK_REQUESTS; i++) {
+      const chunks = await collect(generation.sample({ runId: run.id, checkpointId: '', count: BULK, seed: 7 + i, temperature: 0, chunkSize: 0, includePng: false, truncation: 0, diffusionSteps: 0 }));
+      if (chunks.reduce((n, c) => n + c.count, 0) !== BULK) throw new Error('short bulk sample');
+    }
+    const grpcBulk = (BULK_REQUESTS * BULK * 1000) / (performance.now() - grpcBulkStart);
 
     const sequentialStart = performance.now();
     const latencies: number[] = [];
@@ -74,6 +95,8 @@ async function main(): Promise<void> {
       { name: 'generation/in-process', figure: inProcess, unit: 'samples/s', backend },
       { name: 'generation/grpc-1-client', figure: grpcOne, unit: 'samples/s', backend, ratio_to_in_process: grpcOne / inProcess },
       { name: 'generation/grpc-8-clients', figure: grpcEight, unit: 'samples/s', backend, ratio_to_in_process: grpcEight / inProcess },
+      { name: `generation/in-process-bulk-${BULK}`, figure: inProcessBulk, unit: 'samples/s', backend },
+      { name: `generation/grpc-bulk-${BULK}`, figure: grpcBulk, unit: 'samples/s', backend, ratio_to_in_process: grpcBulk / inProcessBulk },
       { name: 'generation/latency-64-p50', figure: percentile(latencies, 50), unit: 'ms', backend },
       { name: 'generation/latency-64-p99', figure: percentile(latencies, 99), unit: 'ms', backend },
       { name: 'generation/latency-64-p50-8-clients', figure: percentile(concurrent, 50), unit: 'ms', backend },

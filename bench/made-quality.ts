@@ -1,56 +1,42 @@
 /**
- * The `made` workload of WORKLOADS.md: the default MADE (masked 784-500-784, natural
- * ordering, hidden degrees uniform in 1..783 from seed 0, Adam 1e-3, batch 128) trained for
- * 20 epochs on the first 8,000 binarised MNIST test images (incomplete batches dropped),
- * then the exact test NLL on the last 2,000. Also ms/step: median of 50 steps after 5
- * warm-up steps on one fixed batch, each waiting for its loss. Reference: 106.5 nats.
+ * The `made` workload of WORKLOADS.md, run as ../shared/bench/reference_pytorch.py runs it:
+ * the default MADE (masked 784-500-784, natural ordering, hidden degrees uniform in 1..783
+ * from the seed, Adam 1e-3, batch 128). Timing first, on the model that is then trained (as
+ * the reference does): 5 warm-up + 50 timed steps on one fixed batch (the first 128 training
+ * images), each waiting for its loss, ms/step = their median. Then 20 epochs on the first
+ * 8,000 binarised MNIST test images (shuffled each epoch, incomplete batches dropped), and the
+ * exact test NLL on the last 2,000. So the model takes 55 + 20·62 steps, like the reference's.
  *
- *   node libs/models/scripts/run-ts.mjs bench/made-quality.ts [--epochs 20] [--seed 0] [--mnist <idx.gz>]
+ *   node libs/models/scripts/run-ts.mjs bench/made-quality.ts [--epochs 20] [--seed 0] [--quick] [--mnist <idx.gz>]
+ *
+ * `--quick`: 2 epochs (the reference's --quick). Prints one workload figure (JSON).
  */
 import { SeededRng, initCompute, tf } from '@genlab/compute';
 import { evaluateLikelihood } from '@genlab/metrics';
 import { createModel } from '@genlab/models';
-import { arg } from './lib/bench-args';
+import { arg, QUICK } from './lib/bench-args';
 import { MNIST_IMAGES, binarisedMnist, permutation } from './lib/mnist';
+import { medianStepMs } from './lib/step-timing';
+import { genlabImpl, printWorkloadFigure } from './lib/workload-figure';
 
-const EPOCHS = Number(arg('epochs', '20'));
+const EPOCHS = Number(arg('epochs', QUICK ? '2' : '20'));
 const SEED = Number(arg('seed', '0'));
 const MNIST = arg('mnist', MNIST_IMAGES);
 const D = 784;
 const BATCH = 128;
-const REFERENCE_NLL = 106.5;
-
-async function medianStepMs(step: () => tf.Scalar, warmup = 5, steps = 50): Promise<number> {
-  const once = async () => {
-    const loss = step();
-    await loss.data();
-    loss.dispose();
-  };
-  for (let i = 0; i < warmup; i += 1) await once();
-  const times: number[] = [];
-  for (let i = 0; i < steps; i += 1) {
-    const t = performance.now();
-    await once();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
 
 async function main(): Promise<void> {
   const compute = await initCompute();
   const all = binarisedMnist(MNIST);
   const train = all.subarray(0, 8_000 * D);
   const test = { shape: [D], count: 2_000, x: all.subarray(8_000 * D) };
-
-  // Timing on a throwaway model, so the trained one follows the workload's exact step count.
-  const timed = createModel('made', {}, { dataShape: [D], seed: 0 });
-  const fixed = tf.tensor2d(train.subarray(0, BATCH * D), [BATCH, D]);
-  const msPerStep = await medianStepMs(() => timed.trainStep(fixed));
-  timed.dispose();
-  fixed.dispose();
-
   const model = createModel('made', {}, { dataShape: [D], seed: SEED });
+
+  const fixed = tf.tensor2d(train.subarray(0, BATCH * D), [BATCH, D]);
+  const msPerStep = await medianStepMs(() => model.trainStep(fixed));
+  fixed.dispose();
+  const timedSteps = model.stepCount;
+
   const rng = new SeededRng(SEED);
   const batch = new Float32Array(BATCH * D);
   const started = performance.now();
@@ -69,21 +55,18 @@ async function main(): Promise<void> {
   }
   const trainSeconds = (performance.now() - started) / 1000;
   const [exact] = await evaluateLikelihood(model, test, { estimators: ['exact'], batchSize: 100 });
-  console.log(
-    JSON.stringify({
-      workload: 'made',
-      seed: SEED,
-      backend: compute.backend,
-      epochs: EPOCHS,
-      steps: model.stepCount,
-      msPerStep: Number(msPerStep.toFixed(1)),
-      trainSeconds: Number(trainSeconds.toFixed(1)),
-      testNllNats: Number(exact.valueNats.toFixed(2)),
-      stdErrorNats: Number(exact.stdErrorNats.toFixed(2)),
-      estimator: exact.estimator,
-      referenceNllNats: REFERENCE_NLL,
-    }),
-  );
+  printWorkloadFigure({
+    workload: 'made',
+    impl: genlabImpl(compute),
+    backend: compute.backend,
+    seed: SEED,
+    msPerStep: Number(msPerStep.toFixed(1)),
+    quality: { metric: 'test NLL', estimator: exact.estimator, value: Number(exact.valueNats.toFixed(2)), unit: 'nats', stdError: Number(exact.stdErrorNats.toFixed(2)) },
+    epochs: EPOCHS,
+    steps: model.stepCount,
+    timedSteps,
+    trainSeconds: Number(trainSeconds.toFixed(1)),
+  });
   model.dispose();
 }
 

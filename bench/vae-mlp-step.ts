@@ -3,8 +3,10 @@
  * active backend: median of 50 steps after 5 warm-up steps, one fixed batch, each step
  * waiting for its loss value.
  *
- *   node libs/models/scripts/run-ts.mjs bench/vae-mlp-step.ts [--steps 50] [--rounds 3] [--mnist <idx.gz>]
+ *   node libs/models/scripts/run-ts.mjs bench/vae-mlp-step.ts [--steps 50] [--rounds 3] [--quick] [--mnist <idx.gz>]
  *
+ * `--quick`: one round of 20 steps after 2 warm-up steps. (The side-by-side vae-mlp ms/step
+ * against PyTorch comes from vae-mlp-quality.ts, timed as the reference times it.)
  * The variants take turns for `--rounds` rounds (the machine is shared and noisy); each
  * figure is the median of a variant's per-round medians.
  * Variants: `tfjs-naive` is a plain tfjs VAE (tf.matMul, tf.train.adam): its gradients use
@@ -16,13 +18,14 @@ import { existsSync } from 'node:fs';
 import { initCompute, tf } from '@genlab/compute';
 import { createModel } from '@genlab/models';
 import { matMul } from '../libs/models/src/nn/mat-mul';
-import { arg } from './lib/bench-args';
+import { arg, QUICK } from './lib/bench-args';
 import { MNIST_IMAGES, binarisedMnist } from './lib/mnist';
+import { medianStepMs } from './lib/step-timing';
 
 const BATCH = 128;
-const STEPS = Number(arg('steps', '50'));
-const ROUNDS = Number(arg('rounds', '3'));
-const WARMUP = Number(arg('warmup', '5'));
+const STEPS = Number(arg('steps', QUICK ? '20' : '50'));
+const ROUNDS = Number(arg('rounds', QUICK ? '1' : '3'));
+const WARMUP = Number(arg('warmup', QUICK ? '2' : '5'));
 const MNIST = arg('mnist', MNIST_IMAGES);
 
 /** The first 128 MNIST test images, binarised at 0.5 (random bits if the file is absent). */
@@ -30,23 +33,6 @@ function fixedBatch(): { x: tf.Tensor2D; source: string } {
   if (!existsSync(MNIST)) return { x: tf.randomUniform([BATCH, 784], 0, 1, 'float32', 0).greater(0.5).toFloat() as tf.Tensor2D, source: 'random bits' };
   const pixels = binarisedMnist(MNIST).slice(0, BATCH * 784);
   return { x: tf.tensor2d(pixels, [BATCH, 784]), source: MNIST };
-}
-
-async function medianStepMs(step: () => tf.Scalar): Promise<number> {
-  const once = async () => {
-    const loss = step();
-    await loss.data();
-    loss.dispose();
-  };
-  for (let i = 0; i < WARMUP; i += 1) await once();
-  const times: number[] = [];
-  for (let i = 0; i < STEPS; i += 1) {
-    const t = performance.now();
-    await once();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
 }
 
 /** A textbook tfjs VAE step, parameterised by the matmul used in its dense layers. */
@@ -82,7 +68,7 @@ async function main(): Promise<void> {
   };
   const rounds: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
   for (let round = 0; round < ROUNDS; round += 1) {
-    for (const [name, step] of Object.entries(variants)) rounds[name].push(await medianStepMs(step));
+    for (const [name, step] of Object.entries(variants)) rounds[name].push(await medianStepMs(step, WARMUP, STEPS));
   }
   model.dispose();
 

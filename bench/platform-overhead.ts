@@ -1,0 +1,215 @@
+/**
+ * The training platform's overhead over the bare training loop, for the same steps of the
+ * same model on the same data: the run goes through the queue (embedded, or BullMQ with
+ * `--redis`), its metric points through the buffered writer into the database (SQLite in a
+ * temp dir, or `--database-url`), a checkpoint (bytes, validation loss on 512 held-out
+ * examples, sample grid, retention) every `--checkpoint-every` steps, heartbeats, and an
+ * attached event stream (RunEventStream, each event protobuf-encoded as the gRPC call would).
+ * The bare loop is runTrainingLoop with no-op callbacks on the model created in memory.
+ * Rounds alternate bare and platform; each figure is the median over rounds. A third variant
+ * attaches a client that never reads (its call's buffer stays full): it must not slow training.
+ *
+ *   node libs/models/scripts/run-ts.mjs bench/platform-overhead.ts [--workload ring8|mnist] [--steps 1000]
+ *        [--checkpoint-every 100] [--rounds 3] [--redis [url]] [--database-url postgresql://…] [--quick]
+ *
+ * Goal: ≤ 5 % overhead. Wall time is the figure that matters, but on a shared machine it
+ * swings by ±50 % between identical rounds; the process's CPU time (user + system; training,
+ * the database client and the stream all run in this process) is printed beside it as the
+ * steadier measure of the work the platform adds.
+ */
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LoggerService } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { initCompute } from '@genlab/compute';
+import { trainingV1 } from '@genlab/contracts';
+import { datasetStats, encodeDataset, ring8, splitDataset, type TensorDataset } from '@genlab/data';
+import { openDatabase, type Database, type Dataset } from '@genlab/db';
+import { createModel, parseConfig, prepareDataset, trainingPlan } from '@genlab/models';
+import { RunExecutor } from '../apps/training-service/src/execution/run-executor';
+import { BullmqRunQueue } from '../apps/training-service/src/queue/bullmq-run-queue';
+import { EmbeddedRunQueue } from '../apps/training-service/src/queue/embedded-run-queue';
+import type { RunQueue } from '../apps/training-service/src/queue/run-queue';
+import type { WritableSignal } from '../apps/training-service/src/runs/event-outbox';
+import { RedisRunEventBus } from '../apps/training-service/src/runs/redis-run-event-bus';
+import { RunEventStream } from '../apps/training-service/src/runs/run-event-stream';
+import { InProcessRunEventBus, type RunEventBus } from '../apps/training-service/src/runs/run-events';
+import { runTrainingLoop } from '../apps/training-service/src/runs/training-loop';
+import { arg, QUICK } from './lib/bench-args';
+import { MNIST_IMAGES, mnistPixels } from './lib/mnist';
+
+const WORKLOAD = arg('workload', 'ring8');
+const STEPS = Number(arg('steps', QUICK ? '300' : '1000'));
+const CHECKPOINT_EVERY = Number(arg('checkpoint-every', '100'));
+const ROUNDS = Number(arg('rounds', QUICK ? '1' : '3'));
+const REDIS_FLAG = process.argv.indexOf('--redis');
+const REDIS_URL = REDIS_FLAG < 0 ? undefined : /^rediss?:\/\//.test(process.argv[REDIS_FLAG + 1] ?? '') ? process.argv[REDIS_FLAG + 1] : 'redis://127.0.0.1:6379';
+const DATABASE_URL = arg('database-url', '') || undefined;
+const SEED = 3;
+
+const WORKLOADS = {
+  // A small Gaussian VAE on 2-D points: cheap steps, so the platform's share shows most.
+  ring8: { batchSize: 64, config: { likelihood: 'gaussian', latentDim: 2, hiddenDims: [256, 256], batchSize: 64 } },
+  // WORKLOADS.md vae-mlp: 784-400-20, Bernoulli, batch 128.
+  mnist: { batchSize: 128, config: { batchSize: 128 } },
+} as const;
+
+const quiet: LoggerService = { log: () => undefined, warn: (m: unknown) => console.warn(String(m)), error: (m: unknown) => console.error(String(m)) };
+
+/** `count` training examples (so that an epoch is `CHECKPOINT_EVERY` steps: the plan checkpoints once an epoch) plus 512 held out. */
+function examples(count: number): TensorDataset {
+  if (WORKLOAD === 'ring8') return ring8.sample(count + 512, SEED);
+  const pixels = mnistPixels(MNIST_IMAGES);
+  const n = Math.min(10_000, count + 512);
+  return { shape: [28, 28, 1], count: n, x: pixels.subarray(0, n * 784) };
+}
+
+async function storeDataset(db: Database, data: TensorDataset): Promise<Dataset> {
+  const artifact = await db.artifacts.put(encodeDataset(data), { kind: 'dataset', mediaType: 'application/x-genlab-dataset' });
+  const stats = datasetStats(data);
+  return db.datasets.create({
+    name: `bench-${randomUUID().slice(0, 8)}`,
+    kind: 'synthetic',
+    shape: [...data.shape],
+    numExamples: data.count,
+    hasLabels: false,
+    trainCount: data.count - 512,
+    testCount: 512,
+    artifactId: artifact.id,
+    stats: { min: stats.min, max: stats.max },
+  });
+}
+
+/** The bare loop: data prepared and model created in memory, no callbacks doing anything. */
+async function bare(data: TensorDataset, config: Record<string, unknown>): Promise<Timing> {
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  const train = prepareDataset('vae', config, splitDataset(data, data.count - 512).train);
+  const plan = trainingPlan('vae', config, train.count);
+  const model = createModel('vae', config, { dataShape: train.shape, seed: SEED });
+  await runTrainingLoop({
+    model,
+    data: train,
+    batchSize: plan.batchSize,
+    totalSteps: plan.totalSteps,
+    seed: SEED,
+    logEvery: plan.logEvery,
+    checkpointEvery: Number.MAX_SAFE_INTEGER,
+    onMetrics: () => undefined,
+    onProgress: async () => undefined,
+    onCheckpoint: async () => undefined,
+    shouldStop: () => false,
+  });
+  model.dispose();
+  return { ms: performance.now() - started, cpuMs: cpuMsSince(cpu) };
+}
+
+interface Timing {
+  ms: number;
+  cpuMs: number;
+}
+
+const cpuMsSince = (start: NodeJS.CpuUsage) => {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
+};
+
+/** An attached client: each event encoded as the gRPC call would; `stalled` never reads (its buffer stays full). */
+function client(stalled: boolean): WritableSignal & { events: number } {
+  return Object.assign(new EventEmitter(), { writableNeedDrain: stalled, events: 0 });
+}
+
+/** The platform path, from queuing the run to its completion status being published. */
+async function platform(db: Database, queue: RunQueue, bus: RunEventBus, stream: RunEventStream, dataset: Dataset, config: Record<string, unknown>, stalled: boolean) {
+  const experiment = await db.experiments.create({ name: `bench-${randomUUID().slice(0, 8)}` });
+  const run = await db.runs.create({ experimentId: experiment.id, datasetId: dataset.id, family: 'vae', config: parseConfig('vae', config), seed: SEED, totalSteps: STEPS });
+  const sink = client(stalled);
+  const subscription = stream.open(run.id, true, sink).subscribe({ next: (event) => void ((sink.events += 1), trainingV1.RunEvent.encode(event).finish()) });
+  let ended!: () => void;
+  const done = new Promise<void>((resolve) => (ended = resolve));
+  const watch = bus.subscribe(run.id, (event) => event.status && event.status.status >= trainingV1.RunStatus.RUN_STATUS_COMPLETED && ended(), () => undefined);
+  await watch.ready;
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  await queue.enqueue([run.id]);
+  await done;
+  const ms = performance.now() - started;
+  const cpuMs = cpuMsSince(cpu);
+  watch.unsubscribe();
+  subscription.unsubscribe();
+  const final = await db.runs.get(run.id);
+  if (final.status !== 'completed') throw new Error(`run ${run.id} ended ${final.status}: ${final.error}`);
+  const checkpoints = (await db.checkpoints.listByRun(run.id)).length;
+  const points = (await db.metrics.listPoints(run.id, { limit: 100_000 })).length;
+  return { ms, cpuMs, events: sink.events, checkpoints, points };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+async function main(): Promise<void> {
+  const compute = await initCompute({ logger: false });
+  const workload = WORKLOADS[WORKLOAD as keyof typeof WORKLOADS];
+  if (!workload) throw new Error(`--workload: ring8 or mnist`);
+  const config = { ...workload.config, maxSteps: STEPS };
+  const data = examples(workload.batchSize * CHECKPOINT_EVERY);
+  const dataDir = await mkdtemp(join(tmpdir(), 'genlab-bench-'));
+  const db = await openDatabase({ dataDir, databaseUrl: DATABASE_URL });
+  const prefix = `genlab-bench-${randomUUID().slice(0, 8)}`;
+  const bus: RunEventBus = REDIS_URL ? new RedisRunEventBus(new Redis(REDIS_URL), new Redis(REDIS_URL), prefix) : new InProcessRunEventBus();
+  const settings = { keepCheckpoints: 5, heartbeatMs: 2_000, runLeaseMs: 30_000, dbRetryMs: 30_000, sampleGridShare: 0.02 };
+  const executor = new RunExecutor(db, settings, bus, { logger: quiet });
+  const queue: RunQueue = REDIS_URL
+    ? new BullmqRunQueue(db, executor, { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix, concurrency: 1, lockMs: 30_000, leaseMs: 30_000 })
+    : new EmbeddedRunQueue(db, executor, 1);
+  const stream = new RunEventStream(db, bus);
+  try {
+    await queue.start();
+    const dataset = await storeDataset(db, data);
+    // Warm-up: wasm kernels compiled, database and Redis connections open.
+    await bare(data, { ...config, maxSteps: 20 });
+    const results = { bare: [] as Timing[], platform: [] as Timing[], stalled: [] as Timing[] };
+    let last: Awaited<ReturnType<typeof platform>> | undefined;
+    for (let round = 0; round < ROUNDS; round++) {
+      const plain = await bare(data, config);
+      last = await platform(db, queue, bus, stream, dataset, config, false);
+      const stalled = await platform(db, queue, bus, stream, dataset, config, true);
+      results.bare.push(plain);
+      results.platform.push(last);
+      results.stalled.push(stalled);
+      const show = (t: Timing) => `${t.ms.toFixed(0)} ms (cpu ${t.cpuMs.toFixed(0)})`;
+      console.error(`round ${round + 1}: bare ${show(plain)}, platform ${show(last)}, with a stalled client ${show(stalled)}`);
+    }
+    const wall = (k: keyof typeof results) => median(results[k].map((t) => t.ms));
+    const cpu = (k: keyof typeof results) => median(results[k].map((t) => t.cpuMs));
+    const pct = (x: number, base: number) => (100 * (x - base)) / base;
+    const common = { backend: compute.backend, workload: WORKLOAD, steps: STEPS, checkpointEvery: CHECKPOINT_EVERY, queue: queue.kind, database: db.provider, rounds: ROUNDS };
+    const figures = [
+      { name: 'platform/bare-loop', figure: wall('bare') / STEPS, unit: 'ms/step', cpuMsPerStep: cpu('bare') / STEPS, ...common },
+      { name: 'platform/full-path', figure: wall('platform') / STEPS, unit: 'ms/step', cpuMsPerStep: cpu('platform') / STEPS, ...common, checkpoints: last?.checkpoints, metricPoints: last?.points, streamedEvents: last?.events },
+      { name: 'platform/overhead', figure: pct(wall('platform'), wall('bare')), unit: '% wall', goal: '<= 5', ...common },
+      { name: 'platform/overhead-cpu', figure: pct(cpu('platform'), cpu('bare')), unit: '% cpu', goal: '<= 5', ...common },
+      { name: 'platform/overhead-stalled-client', figure: pct(wall('stalled'), wall('bare')), unit: '% wall', ...common },
+      { name: 'platform/overhead-stalled-client-cpu', figure: pct(cpu('stalled'), cpu('bare')), unit: '% cpu', ...common },
+    ];
+    for (const f of figures) console.log(JSON.stringify(f));
+  } finally {
+    await queue.drain();
+    await bus.dispose();
+    if (REDIS_URL) {
+      const admin = new Redis(REDIS_URL);
+      const keys = await admin.keys(`${prefix}:*`);
+      if (keys.length > 0) await admin.del(...keys);
+      await admin.quit();
+    }
+    await db.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
