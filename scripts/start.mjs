@@ -26,7 +26,8 @@ mkdirSync(dataDir, { recursive: true });
 if (!args.has('--no-build')) {
   console.log('genlab: building (cached when nothing changed)…');
   const projects = servicesOnly ? 'tag:scope:server' : 'tag:type:app';
-  execFileSync(process.execPath, [resolve(ROOT, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', 'build', `--projects=${projects}`, '--outputStyle=static'], {
+  // nx's own launcher, as npm links it (its entry moved between nx versions: do not hard-code it).
+  execFileSync(resolve(ROOT, 'node_modules/.bin/nx'), ['run-many', '-t', 'build', `--projects=${projects}`, '--outputStyle=static'], {
     cwd: ROOT,
     stdio: 'inherit',
   });

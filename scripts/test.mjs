@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: generate and build what is stale, check lint and types, run the unit suites
-// and the end-to-end suite, and close with one line summed over every suite's own report:
+// `npm test`: generate and build what is stale, check lint and types, run the unit suites,
+// the end-to-end suite and the security suite, and close with one line summed over every suite's own report:
 // "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -29,6 +29,8 @@ for (const [label, command, args] of steps) healthy = run(label, command, args) 
 const suites = [
   ['unit', 'vitest.config.mts'],
   ['e2e', 'tests/vitest.config.mts'],
+  // Fuzzing and hostile input against the built services (tests/security; figures in SECURITY.md).
+  ['security', 'tests/security/vitest.config.mts'],
 ];
 let passed = 0;
 let failed = 0;

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, unary } from '@genlab/client';
-import { trainingV1, type datasetsV1 } from '@genlab/contracts';
+import { evaluationV1, trainingV1, type datasetsV1 } from '@genlab/contracts';
 import { expectStatus } from '../support/grpc';
 import { startStack, type Stack } from '../support/stack';
 
@@ -48,13 +48,13 @@ describe('the model zoo through the services', () => {
   it('evaluates MADE on MNIST with the exact likelihood', async () => {
     const run = await train('made', mnist, { hiddenDims: [64], maxSteps: 15 });
     const { evaluation } = stack.clients;
-    const result = await unary(evaluation.evaluate, evaluation, { runId: run.id, checkpointId: '', metrics: [], iwaeK: 0, maxExamples: 200 });
+    const result = await unary(evaluation.evaluate, evaluation, evaluationV1.EvaluateRequest.create({ runId: run.id, checkpointId: '', metrics: [], iwaeK: 0, maxExamples: 200 }));
     const nll = result.results.find((r) => r.unit === 'nats')!;
     expect(nll).toMatchObject({ metric: 'test_nll', estimator: 'exact', sampleCount: 200 });
     expect(nll.value).toBeGreaterThan(50);
     expect(nll.value).toBeLessThan(784 * Math.LN2 + 1); // better than (or about) a uniform coin per pixel
     await expectStatus(
-      unary(evaluation.evaluate, evaluation, { runId: run.id, checkpointId: '', metrics: ['neg_elbo'], iwaeK: 0, maxExamples: 10 }),
+      unary(evaluation.evaluate, evaluation, evaluationV1.EvaluateRequest.create({ runId: run.id, checkpointId: '', metrics: ['neg_elbo'], iwaeK: 0, maxExamples: 10 })),
       status.FAILED_PRECONDITION,
       /test_nll/,
     );
@@ -72,22 +72,20 @@ describe('the model zoo through the services', () => {
   it('evaluates RealNVP on ring8 exactly and samples from it', async () => {
     const run = await train('realnvp', ring, { maxSteps: 20 });
     const { evaluation, generation } = stack.clients;
-    const result = await unary(evaluation.evaluate, evaluation, { runId: run.id, checkpointId: '', metrics: ['test_nll'], iwaeK: 0, maxExamples: 0 });
+    const result = await unary(evaluation.evaluate, evaluation, evaluationV1.EvaluateRequest.create({ runId: run.id, checkpointId: '', metrics: ['test_nll'], iwaeK: 0, maxExamples: 0 }));
     expect(result.results.find((r) => r.unit === 'nats')).toMatchObject({ estimator: 'exact', sampleCount: 500 });
     const chunks = await collect(generation.sample({ runId: run.id, checkpointId: '', count: 10, seed: 3, temperature: 0, chunkSize: 0, includePng: false, truncation: 0, diffusionSteps: 0 }));
     expect(chunks[0]!.shape).toEqual([2]);
   });
 
-  it('samples from a DCGAN, which has no likelihood to evaluate', async () => {
+  it('samples from a DCGAN, which has no likelihood to evaluate: it is judged by sample metrics', async () => {
     const run = await train('dcgan', ring, { architecture: 'mlp', maxSteps: 10 });
     const { evaluation, generation } = stack.clients;
+    const judged = await unary(evaluation.evaluate, evaluation, evaluationV1.EvaluateRequest.create({ runId: run.id, metrics: [], numSamples: 200 }), { deadlineMs: 120_000 });
+    expect(judged.results.map((r) => r.metric)).toEqual(expect.arrayContaining(['fid', 'modes']));
+    expect(judged.results.some((r) => r.unit === 'nats' && r.metric !== 'true_nll')).toBe(false);
     await expectStatus(
-      unary(evaluation.evaluate, evaluation, { runId: run.id, checkpointId: '', metrics: [], iwaeK: 0, maxExamples: 0 }),
-      status.FAILED_PRECONDITION,
-      /no likelihood/,
-    );
-    await expectStatus(
-      unary(evaluation.evaluate, evaluation, { runId: run.id, checkpointId: '', metrics: ['test_nll'], iwaeK: 0, maxExamples: 0 }),
+      unary(evaluation.evaluate, evaluation, evaluationV1.EvaluateRequest.create({ runId: run.id, checkpointId: '', metrics: ['test_nll'], iwaeK: 0, maxExamples: 0 })),
       status.FAILED_PRECONDITION,
       /no likelihood at all/,
     );
@@ -106,7 +104,27 @@ describe('the model zoo through the services', () => {
     expect(coarse.length).toBe(16 * 2 * 4);
     expect(coarse.equals(full)).toBe(false);
     expect((await sample(5)).equals(coarse)).toBe(true);
-    const result = await unary(evaluation.evaluate, evaluation, { runId: run.id, checkpointId: '', metrics: [], iwaeK: 0, maxExamples: 100 });
+    const result = await unary(evaluation.evaluate, evaluation, evaluationV1.EvaluateRequest.create({ runId: run.id, checkpointId: '', metrics: [], iwaeK: 0, maxExamples: 100 }));
     expect(result.results.find((r) => r.unit === 'nats')).toMatchObject({ metric: 'neg_elbo', estimator: 'elbo', sampleCount: 100 });
+  });
+
+  it('stops a sample grid’s work when the deadline passes or the client cancels: nothing is stored', async () => {
+    const run = await train('ddpm', ring, { hiddenDims: [32], timesteps: 1000, maxSteps: 5 });
+    const { generation, training } = stack.clients;
+    const grids = async () => (await unary(training.listArtifacts, training, { runId: run.id, kind: 'sample-grid' })).artifacts.length;
+    const request = { runId: run.id, checkpointId: '', count: 512, seed: 6, columns: 0 };
+    const before = await grids();
+
+    // 512 samples × 1,000 ancestral steps take far longer than the deadline.
+    await expectStatus(unary(generation.renderSampleGrid, generation, request, { deadlineMs: 150 }), status.DEADLINE_EXCEEDED);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 150);
+    await expectStatus(unary(generation.renderSampleGrid, generation, request, { signal: controller.signal }), status.CANCELLED);
+
+    // The same request left to finish stores one grid. Had the abandoned calls run on, they
+    // (started earlier, sharing the event loop between batches) would have stored theirs by then.
+    await unary(generation.renderSampleGrid, generation, request, { deadlineMs: 120_000 });
+    const all = (await unary(training.listArtifacts, training, { runId: run.id, kind: 'sample-grid' })).artifacts;
+    expect(all.length, JSON.stringify(all.map((a) => [a.metaJson, a.createTime]))).toBe(before + 1);
   });
 });

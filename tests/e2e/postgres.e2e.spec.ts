@@ -59,7 +59,7 @@ describe('on PostgreSQL', () => {
 
     const stored = await unary(training.listMetrics, training, { runId: run.id, key: '', afterStep: 0, limit: 0 });
     expect(stored.points.length).toBe(60); // logged every step for a 60-step run
-    const result = await unary(evaluation.evaluate, evaluation, { runId: run.id, checkpointId: '', metrics: ['neg_elbo'], iwaeK: 0, maxExamples: 0 });
+    const result = await unary(evaluation.evaluate, evaluation, evaluationV1.EvaluateRequest.create({ runId: run.id, checkpointId: '', metrics: ['neg_elbo'], iwaeK: 0, maxExamples: 0 }));
     expect(result.status).toBe(evaluationV1.EvaluationStatus.EVALUATION_STATUS_COMPLETED);
     expect(result.results.find((r) => r.unit === 'nats')).toMatchObject({ metric: 'neg_elbo', estimator: 'elbo', sampleCount: 500 });
 

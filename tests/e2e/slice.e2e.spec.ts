@@ -132,7 +132,7 @@ describe('the slice: data → train → evaluate → generate → dashboard', ()
     const { datasets, training, evaluation, generation } = stack.clients;
     await expectStatus(unary(datasets.getDataset, datasets, { id: 'no-such-dataset' }), status.NOT_FOUND, /no-such-dataset/);
     await expectStatus(unary(training.getRun, training, { id: 'no-such-run' }), status.NOT_FOUND);
-    await expectStatus(unary(evaluation.evaluate, evaluation, { runId: 'no-such-run', checkpointId: '', metrics: [], iwaeK: 0, maxExamples: 0 }), status.NOT_FOUND);
+    await expectStatus(unary(evaluation.evaluate, evaluation, evaluationV1.EvaluateRequest.create({ runId: 'no-such-run', checkpointId: '', metrics: [], iwaeK: 0, maxExamples: 0 })), status.NOT_FOUND);
     await expectStatus(collect(generation.sample({ runId: 'no-such-run', checkpointId: '', count: 4, seed: 1, temperature: 0, chunkSize: 0, includePng: false, truncation: 0, diffusionSteps: 0 })), status.NOT_FOUND);
     const experiment = await unary(training.createExperiment, training, { name: 'mnist-vae', description: 'the foundation slice' });
     state.experiment = experiment;
@@ -197,7 +197,7 @@ describe('the slice: data → train → evaluate → generate → dashboard', ()
 
   it('evaluates the checkpoint: negative ELBO and the IWAE-k bound, in nats and bits/dim, with estimators', async () => {
     const { evaluation } = stack.clients;
-    const result = await unary(evaluation.evaluate, evaluation, { runId: state.run!.id, checkpointId: '', metrics: [], iwaeK: 20, maxExamples: 500 });
+    const result = await unary(evaluation.evaluate, evaluation, evaluationV1.EvaluateRequest.create({ runId: state.run!.id, checkpointId: '', metrics: [], iwaeK: 20, maxExamples: 500 }));
     expect(result.status).toBe(evaluationV1.EvaluationStatus.EVALUATION_STATUS_COMPLETED);
     const pick = (metric: string, unit: string) => result.results.find((r) => r.metric === metric && r.unit === unit)!;
     const elbo = pick('neg_elbo', 'nats');
@@ -211,7 +211,7 @@ describe('the slice: data → train → evaluate → generate → dashboard', ()
     expect(elbo.value).toBeLessThan(400);
     expect(pick('neg_elbo', 'bits/dim').value).toBeCloseTo(elbo.value / (784 * Math.LN2), 6);
     await expectStatus(
-      unary(evaluation.evaluate, evaluation, { runId: state.run!.id, checkpointId: '', metrics: ['test_nll'], iwaeK: 0, maxExamples: 10 }),
+      unary(evaluation.evaluate, evaluation, evaluationV1.EvaluateRequest.create({ runId: state.run!.id, checkpointId: '', metrics: ['test_nll'], iwaeK: 0, maxExamples: 10 })),
       status.FAILED_PRECONDITION,
       /neg_elbo|iwae/,
     );
