@@ -14,6 +14,7 @@ export { sliceDataset, splitDataset } from './dataset/dataset.split';
 export { binarize, binarizeDataset } from './dataset/binarize.transform';
 export { createEpochShuffler, type EpochShuffler, type EpochShufflerOptions } from './dataset/epoch.shuffler';
 export { gatherBatch, type Batch } from './dataset/batch.gather';
+export { DATA_EFFICIENCY_SIZES, dataEfficiencySubsets, takeLabelledSubset, type LabelledSubset } from './dataset/labelled-subsets';
 export { MNIST_10K, MNIST_TEST_FILES } from './mnist/mnist.constants';
 
 export { createRng, deriveSeed, type SeededRng } from './random/seeded.rng';

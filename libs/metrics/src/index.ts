@@ -59,7 +59,6 @@ export {
   type ClassLikelihoodModel,
   type ClassLogLikelihoodOptions,
 } from './classification/class-log-likelihoods';
-export { DATA_EFFICIENCY_SIZES, dataEfficiencySubsets, type LabelledSubset } from './classification/data-efficiency-subsets';
 export { fitLogisticRegression, logisticProbabilities, type LogisticRegression, type LogisticRegressionOptions } from './classification/logistic-regression';
 export { latentMeans, type EncoderModel, type LatentMeansOptions } from './latent/latent-means';
 export { linearProbe, type LabelledFeatures, type LinearProbe, type LinearProbeOptions } from './latent/linear-probe';

@@ -24,10 +24,24 @@ export const epochsField = (fallback: number, description = 'Passes over the tra
 export const maxStepsField = () =>
   positiveInt(Number.MAX_SAFE_INTEGER).optional().meta({ description: 'Stop after this many steps, if earlier.' });
 
+/**
+ * Train on a class-balanced labelled subset of this many training examples (the run's seed
+ * picks it; see `takeLabelledSubset`) instead of the whole split: the data-efficiency
+ * experiment's knob. Needs a labelled dataset.
+ */
+export const labelledExamplesField = () =>
+  positiveInt(Number.MAX_SAFE_INTEGER)
+    .optional()
+    .meta({
+      description:
+        'Train on a class-balanced subset of this many labelled training examples (picked by the run seed) instead of the whole training split; needs labels.',
+    });
+
 /** The fields every family's training plan reads (see `standardTrainingPlan`), with its defaults. */
 export const trainingFields = (defaults: { learningRate?: number; batchSize?: number; epochs?: number } = {}) => ({
   learningRate: learningRateField(defaults.learningRate ?? 1e-3),
   batchSize: batchSizeField(defaults.batchSize ?? 128),
   epochs: epochsField(defaults.epochs ?? 20),
   maxSteps: maxStepsField(),
+  labelledExamples: labelledExamplesField(),
 });

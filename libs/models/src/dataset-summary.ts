@@ -26,6 +26,27 @@ export function assertLabelsForConditioning(family: string, config: unknown, { n
   }
 }
 
+/** The config's `labelledExamples` (every family has the field), if set. */
+export function labelledExamplesOf(config: unknown): number | undefined {
+  const value = typeof config === 'object' && config !== null ? (config as { labelledExamples?: unknown }).labelledExamples : undefined;
+  return typeof value === 'number' ? value : undefined;
+}
+
+/** A run on a labelled subset needs labels, and no more labelled examples than the training split holds. */
+export function assertLabelledSubsetFits(config: unknown, { numClasses, trainCount }: DatasetSummary): void {
+  const labelled = labelledExamplesOf(config);
+  if (labelled === undefined) return;
+  if (!(numClasses !== undefined && numClasses >= 2)) {
+    throw invalidArgument(`config.labelledExamples: picks labelled examples, but this dataset has ${numClasses === undefined ? 'no labels' : `${numClasses} class`}: import its labels, or leave labelledExamples out`);
+  }
+  if (labelled > trainCount) {
+    throw invalidArgument(`config.labelledExamples: ${labelled} is more than the ${trainCount} examples of the training split: use at most ${trainCount}`, {
+      labelledExamples: labelled,
+      trainCount,
+    });
+  }
+}
+
 /** INVALID_ARGUMENT unless the shape and value range are well formed (`trainCount` is the plan's to check). */
 export function assertDatasetSummary({ shape, min, max }: DatasetSummary): void {
   assertDataShape(shape);

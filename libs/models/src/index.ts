@@ -25,6 +25,7 @@ export {
   prepareDataset,
   assertDatasetFits,
   trainingPlan,
+  trainingExamples,
   type ModelConfig,
   type ModelConfigInput,
   type FamilyDescriptor,

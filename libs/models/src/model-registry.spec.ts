@@ -10,6 +10,7 @@ import {
   modelConfigJsonSchema,
   parseConfig,
   prepareDataset,
+  trainingExamples,
   trainingPlan,
 } from './model-registry';
 
@@ -165,5 +166,29 @@ describe('family data hooks', () => {
     expect(trainingPlan('vae', {}, 8000)).toEqual({ batchSize: 128, stepsPerEpoch: 62, totalSteps: 1240, logEvery: 4, checkpointEvery: 124 });
     expect(trainingPlan('vae', '{"maxSteps": 200}', 8000)).toEqual({ batchSize: 128, stepsPerEpoch: 62, totalSteps: 200, logEvery: 1, checkpointEvery: 62 });
     expect(() => trainingPlan('vae', {}, 10)).toThrow(invalidNaming('batchSize 128'));
+  });
+
+  it('labelledExamples: every family plans on the labelled subset, which needs labels and must fit the split', () => {
+    const labelled = { ...mnist, numClasses: 10 };
+    for (const family of ['vae', 'made', 'pixelcnn', 'realnvp', 'ddpm', 'dcgan', 'wgan-gp']) {
+      expect(() => assertDatasetFits(family, { labelledExamples: 1000, batchSize: 50 }, labelled)).not.toThrow();
+      expect(() => assertDatasetFits(family, { labelledExamples: 1000, batchSize: 50 }, mnist)).toThrow(invalidNaming('config.labelledExamples', 'no labels'));
+      expect(() => assertDatasetFits(family, { labelledExamples: 8001, batchSize: 50 }, labelled)).toThrow(invalidNaming('8001', 'at most 8000'));
+      expect(() => assertDatasetFits(family, { labelledExamples: 40, batchSize: 50 }, labelled)).toThrow(invalidNaming('40 examples', 'batchSize 50'));
+    }
+    expect(trainingPlan('vae', { labelledExamples: 1000, batchSize: 50, epochs: 3 }, 8000)).toMatchObject({ stepsPerEpoch: 20, totalSteps: 60 });
+    // The executor plans on the subset it trains on: the same plan.
+    expect(trainingPlan('vae', { labelledExamples: 1000, batchSize: 50, epochs: 3 }, 1000)).toMatchObject({ stepsPerEpoch: 20, totalSteps: 60 });
+  });
+
+  it('trainingExamples: the whole split, or the seeded class-balanced labelled subset', () => {
+    const labels = Int32Array.from({ length: 200 }, (_, i) => i % 4);
+    const train: TensorDataset = { shape: [2], count: 200, x: Float32Array.from({ length: 400 }, (_, i) => i), labels, numClasses: 4 };
+    expect(trainingExamples('vae', {}, train, 3)).toBe(train);
+    const subset = trainingExamples('vae', { labelledExamples: 40 }, train, 3);
+    expect(subset.count).toBe(40);
+    expect([0, 1, 2, 3].map((c) => subset.labels!.filter((l) => l === c).length)).toEqual([10, 10, 10, 10]);
+    expect(trainingExamples('vae', { labelledExamples: 40 }, train, 3).x).toEqual(subset.x);
+    expect(trainingExamples('vae', { labelledExamples: 40 }, train, 4).x).not.toEqual(subset.x);
   });
 });

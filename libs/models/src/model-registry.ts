@@ -1,10 +1,10 @@
 import { assertSeed, requireCompute } from '@genlab/compute';
-import type { TensorDataset } from '@genlab/data';
+import { takeLabelledSubset, type TensorDataset } from '@genlab/data';
 import { invalidArgument } from '@genlab/errors';
 import { z } from 'zod';
 import { parseWithSchema } from './config-validation';
 import { assertDataShape } from './data-shape';
-import { assertDatasetSummary, assertLabelsForConditioning, type DatasetSummary } from './dataset-summary';
+import { assertDatasetSummary, assertLabelsForConditioning, assertLabelledSubsetFits, labelledExamplesOf, type DatasetSummary } from './dataset-summary';
 import type { CreateModelOptions, GenerativeModel, ModelCapabilities } from './generative-model';
 import type { DensityKind, ModelFactory } from './model-factory';
 import { MODEL_FAMILIES, isModelFamily, type ModelFamily } from './model-family';
@@ -109,16 +109,34 @@ export function assertDatasetFits(family: string, config: unknown, dataset: Data
   const parsed = parseWithSchema(factory.configSchema, config, known);
   assertDatasetSummary(dataset);
   assertLabelsForConditioning(known, parsed, dataset);
-  factory.trainingPlan(parsed, dataset.trainCount);
+  assertLabelledSubsetFits(parsed, dataset);
+  factory.trainingPlan(parsed, trainingExampleCount(parsed, dataset.trainCount));
   factory.assertDatasetFits(parsed, dataset);
 }
 
-/** Batch size, step counts and logging/checkpoint intervals of a run on `trainCount` examples. */
+/**
+ * Batch size, step counts and logging/checkpoint intervals of a run on a training split of
+ * `trainCount` examples (of which it trains on `labelledExamples`, when the config sets it).
+ */
 export function trainingPlan(family: string, config: unknown, trainCount: number): TrainingPlan {
   const known = parseModelFamily(family);
   const factory = factoryOf(known);
-  return factory.trainingPlan(parseWithSchema(factory.configSchema, config, known), trainCount);
+  const parsed = parseWithSchema(factory.configSchema, config, known);
+  return factory.trainingPlan(parsed, trainingExampleCount(parsed, trainCount));
 }
+
+/**
+ * The examples a run of `family` with `config` trains on, from the training split as stored:
+ * all of them, or the labelled subset of `labelledExamples` the run's `seed` picks. Training
+ * and the evaluation's discriminative baseline both go through here.
+ */
+export function trainingExamples(family: string, config: unknown, train: TensorDataset, seed: number): TensorDataset {
+  const known = parseModelFamily(family);
+  const labelled = labelledExamplesOf(parseWithSchema(factoryOf(known).configSchema, config, known));
+  return labelled === undefined ? train : takeLabelledSubset(train, labelled, seed);
+}
+
+const trainingExampleCount = (config: unknown, trainCount: number): number => Math.min(labelledExamplesOf(config) ?? trainCount, trainCount);
 
 /** A family's config as JSON Schema (input side: fields with defaults are optional), for forms. */
 export const modelConfigJsonSchema = (family: ModelFamily): Record<string, unknown> =>

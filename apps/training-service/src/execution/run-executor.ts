@@ -6,7 +6,7 @@ import { toTimestamp, type trainingV1 } from '@genlab/contracts';
 import { splitDataset } from '@genlab/data';
 import { isClaimLost, isTerminalRunStatus, retryTransient, type Database, type Run, type RunClaim, type RunStatus } from '@genlab/db';
 import { toGrpcError } from '@genlab/grpc';
-import { createModel, prepareDataset, trainingPlan, type GenerativeModel } from '@genlab/models';
+import { createModel, prepareDataset, trainingExamples, trainingPlan, type GenerativeModel } from '@genlab/models';
 import { loadDatasetSplit } from '@genlab/service-core';
 import { runTrainingLoop } from '../runs/training-loop';
 import { toCheckpointMessage, toMetricPointMessage, toRunMessage } from '../runs/runs.mapper';
@@ -124,7 +124,7 @@ export class RunExecutor {
       if (run.stopRequested) return await this.finish(run, lease, 'cancelled', { reason: 'STOPPED_BY_USER' });
       const record = await this.db.datasets.get(run.datasetId);
       const { train, test } = splitDataset(await loadDatasetSplit(this.db, record, 'all'), record.trainCount);
-      const data = prepareDataset(run.family, run.config, train);
+      const data = prepareDataset(run.family, run.config, trainingExamples(run.family, run.config, train, run.seed));
       const heldOut = test.count > 0 ? prepareDataset(run.family, run.config, test) : test;
       const plan = trainingPlan(run.family, run.config, data.count);
       checkpoints = new CheckpointKeeper({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { batchSizeField, epochsField, learningRateField, maxStepsField, positiveInt } from '../config-fields';
+import { batchSizeField, epochsField, labelledExamplesField, learningRateField, maxStepsField, positiveInt } from '../config-fields';
 
 
 const widths = (what: string, count: number, defaults: number[]) =>
@@ -51,6 +51,7 @@ function ganFields(defaults: { learningRate: number; beta1: number; beta2: numbe
     batchSize: batchSizeField(64, 'Real examples per training step.'),
     epochs: epochsField(20),
     maxSteps: maxStepsField(),
+    labelledExamples: labelledExamplesField(),
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { batchSizeField, epochsField, learningRateField, positiveInt } from '../config-fields';
+import { batchSizeField, epochsField, labelledExamplesField, learningRateField, positiveInt } from '../config-fields';
 
 
 export const REALNVP_DEQUANTIZATIONS = ['auto', 'uniform', 'none'] as const;
@@ -34,6 +34,7 @@ export const realNvpConfigSchema = z
     batchSize: batchSizeField(512),
     epochs: epochsField(3000, 'Passes over the training set (maxSteps usually stops first).'),
     maxSteps: positiveInt(Number.MAX_SAFE_INTEGER).default(3000).meta({ description: 'Stop after this many steps, if earlier.' }),
+    labelledExamples: labelledExamplesField(),
   })
   .meta({ title: 'RealNVP', description: 'Normalizing flow of affine coupling layers (exact likelihood, invertible).' });
 

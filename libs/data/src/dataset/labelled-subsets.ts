@@ -1,8 +1,13 @@
-import { SeededRng, assertSeed, deriveSeed } from '@genlab/compute';
 import { invalidArgument } from '@genlab/errors';
+import { checkSeed, createRng, deriveSeed, type SeededRng } from '../random/seeded.rng';
+import { gatherBatch } from './batch.gather';
+import type { TensorDataset } from './tensor-dataset.types';
 
 /** Label counts of the data-efficiency sweep (issue 10: MNIST-10k with 100 … 8,000 labels). */
 export const DATA_EFFICIENCY_SIZES: readonly number[] = [100, 300, 1000, 3000, 8000];
+
+/** The random stream of subset selection (classes 0, 1, … shuffle on their own sub-streams, the class order on -1). */
+const SUBSET_STREAM = 0x1abe1;
 
 export interface LabelledSubset {
   /** Number of labelled examples. */
@@ -29,7 +34,8 @@ export function dataEfficiencySubsets(
   sizes: readonly number[] = DATA_EFFICIENCY_SIZES,
   seed = 0,
 ): LabelledSubset[] {
-  assertSeed(seed);
+  checkSeed(seed);
+  if (seed < 0) throw invalidArgument(`seed must be a non-negative integer, got ${seed}`, { seed });
   if (labels.length < 1) throw invalidArgument('labels: needs at least one label');
   let numClasses = 0;
   for (let i = 0; i < labels.length; i += 1) {
@@ -45,9 +51,9 @@ export function dataEfficiencySubsets(
 
   const byClass: number[][] = Array.from({ length: numClasses }, () => []);
   for (let i = 0; i < labels.length; i += 1) byClass[labels[i]].push(i);
-  byClass.forEach((indices, c) => shuffle(indices, new SeededRng(deriveSeed(seed, 'data-efficiency', 'class', c))));
+  byClass.forEach((indices, c) => shuffle(indices, createRng(deriveSeed(seed, SUBSET_STREAM, c))));
 
-  const orderRng = new SeededRng(deriveSeed(seed, 'data-efficiency', 'order'));
+  const orderRng = createRng(deriveSeed(seed, SUBSET_STREAM, -1));
   const largest = fitting[fitting.length - 1];
   const sequence: number[] = [];
   const classes = Array.from({ length: numClasses }, (_, c) => c);
@@ -68,7 +74,23 @@ export function dataEfficiencySubsets(
 
 function shuffle(values: number[], rng: SeededRng): void {
   for (let i = values.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(rng.nextFloat() * (i + 1));
+    const j = rng.nextInt(i + 1);
     [values[i], values[j]] = [values[j], values[i]];
   }
+}
+
+/**
+ * The `size` labelled examples a data-efficiency run trains on: the class-balanced subset
+ * `dataEfficiencySubsets(labels, [size], seed)` picks, copied out in index order. INVALID_ARGUMENT
+ * when the data has no labels or fewer than `size` examples. The training service and the
+ * evaluation's discriminative baseline both call this, so they see the same examples.
+ */
+export function takeLabelledSubset(data: TensorDataset, size: number, seed: number): TensorDataset {
+  if (!data.labels) throw invalidArgument('a labelled subset needs a dataset with labels', { size });
+  if (!Number.isInteger(size) || size < 1 || size > data.count) {
+    throw invalidArgument(`labelledExamples: must be an integer in [1, ${data.count}] (the training split's size), got ${size}`, { size, count: data.count });
+  }
+  const [subset] = dataEfficiencySubsets(data.labels, [size], seed) as [LabelledSubset];
+  const batch = gatherBatch(data, subset.indices);
+  return { shape: data.shape, count: batch.count, x: batch.x, labels: batch.labels, numClasses: data.numClasses };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@genlab/errors';
-import { dataEfficiencySubsets } from './data-efficiency-subsets';
+import { dataEfficiencySubsets, takeLabelledSubset } from './labelled-subsets';
 
 /** 10 classes of unequal size: class c has 500 + 60c examples (7,700 in all), interleaved. */
 function unbalancedLabels(): Int32Array {
@@ -53,5 +53,27 @@ describe('dataEfficiencySubsets', () => {
     expect(() => dataEfficiencySubsets(labels, [10.5])).toThrow(invalid);
     expect(() => dataEfficiencySubsets([0, -1], [1])).toThrow(invalid);
     expect(() => dataEfficiencySubsets(labels, [10], -1)).toThrow(invalid);
+  });
+});
+
+describe('takeLabelledSubset', () => {
+  const labels = Int32Array.from({ length: 60 }, (_, i) => i % 3);
+  const data = { shape: [2], count: 60, x: Float32Array.from({ length: 120 }, (_, i) => i), labels, numClasses: 3 };
+
+  it('copies out the examples and labels of the seeded subset', () => {
+    const subset = takeLabelledSubset(data, 12, 4);
+    const [chosen] = dataEfficiencySubsets(labels, [12], 4);
+    expect(subset.count).toBe(12);
+    expect(subset.numClasses).toBe(3);
+    expect(Array.from(subset.labels!)).toEqual(Array.from(chosen!.indices, (i) => labels[i]));
+    expect(Array.from(subset.x)).toEqual(Array.from(chosen!.indices).flatMap((i) => [2 * i, 2 * i + 1]));
+    expect(Array.from(chosen!.classCounts)).toEqual([4, 4, 4]);
+  });
+
+  it('refuses unlabelled data and sizes beyond the split', () => {
+    const invalid = expect.objectContaining({ code: ErrorCode.InvalidArgument });
+    expect(() => takeLabelledSubset({ ...data, labels: undefined }, 10, 0)).toThrow(invalid);
+    expect(() => takeLabelledSubset(data, 61, 0)).toThrow(invalid);
+    expect(() => takeLabelledSubset(data, 0, 0)).toThrow(invalid);
   });
 });
