@@ -15,9 +15,14 @@ const MARGIN = 40;
 
 /**
  * 2-D points on equal axes (a circle stays a circle), coloured by class. The SVG carries
- * `data-points` (points drawn).
+ * `data-points` (points drawn); each circle `data-label` when it has a class.
  */
-export function ScatterPlot({ points, label }: { points: readonly ScatterPoint[]; label: string }) {
+export function ScatterPlot({ points, label, axisTitles = ['x₁', 'x₂'] }: {
+  points: readonly ScatterPoint[];
+  label: string;
+  /** The x and y axis titles. */
+  axisTitles?: readonly [string, string];
+}) {
   const finite = points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
   const xs = finite.map((p) => p.x);
   const ys = finite.map((p) => p.y);
@@ -53,10 +58,10 @@ export function ScatterPlot({ points, label }: { points: readonly ScatterPoint[]
           </g>
         ))}
         <text className="chart-label" x={SIZE / 2} y={SIZE - 6} textAnchor="middle">
-          x₁
+          {axisTitles[0]}
         </text>
-        <text className="chart-label" x={12} y={SIZE / 2} textAnchor="middle">
-          x₂
+        <text className="chart-label" x={-SIZE / 2} y={12} transform="rotate(-90)" textAnchor="middle">
+          {axisTitles[1]}
         </text>
       </g>
       <g>
@@ -72,10 +77,25 @@ export function ScatterPlot({ points, label }: { points: readonly ScatterPoint[]
               stroke={color}
               strokeWidth={p.hollow ? 1 : 0}
               fillOpacity={0.75}
+              data-label={p.label}
             />
           );
         })}
       </g>
     </svg>
+  );
+}
+
+/** The class colours of a scatter plot: one item per label (`data-label`), with its count. */
+export function ClassLegend({ classes }: { classes: readonly { label: number; count: number }[] }) {
+  return (
+    <ul className="legend" data-testid="scatter-legend">
+      {classes.map(({ label, count }) => (
+        <li key={label} data-label={label} title={`${count} points`}>
+          <span className="swatch swatch-dot" style={{ background: colorAt(label) }} />
+          class {label}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -58,7 +58,7 @@ export interface RunsTableRequest {
   pageSize?: number;
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -71,7 +71,7 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
   return results;
 }
 
-async function allRuns(experimentId: string): Promise<{ runs: trainingV1.Run[]; total: number }> {
+export async function allRuns(experimentId: string): Promise<{ runs: trainingV1.Run[]; total: number }> {
   const { training } = genlab();
   const runs: trainingV1.Run[] = [];
   let total = 0;

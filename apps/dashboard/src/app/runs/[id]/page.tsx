@@ -5,12 +5,16 @@ import { evaluationV1, fromTimestamp } from '@genlab/contracts';
 import { CheckpointsTable } from '@/components/checkpoints-table';
 import { EvaluateButton } from '@/components/evaluate-button';
 import { EvaluationsTable } from '@/components/evaluations-table';
+import { LatentProjectionView } from '@/components/latent-projection-view';
 import { RefreshWhile } from '@/components/refresh-while';
 import { LiveLossChart, LiveProgress, LiveStatus, LiveStatusReason, RunLive } from '@/components/run-live';
 import { SampleGrids } from '@/components/sample-grids';
 import { ServiceDown } from '@/components/service-down';
 import { Time } from '@/components/time';
 import { formatDuration, prettyJson, shortId } from '@/lib/format';
+import type { ProjectionMethod } from '@/lib/latent-projection';
+import { firstParam, hrefWith } from '@/lib/search-params';
+import { newestLatentProjection } from '@/lib/server/latent-projection-queries';
 import {
   datasetNames,
   getExperiment,
@@ -42,18 +46,28 @@ const isPending = (evaluation: evaluationV1.Evaluation) =>
   evaluation.status === evaluationV1.EvaluationStatus.EVALUATION_STATUS_QUEUED ||
   evaluation.status === evaluationV1.EvaluationStatus.EVALUATION_STATUS_RUNNING;
 
-export default async function RunPage({ params }: PageProps<'/runs/[id]'>) {
+/** The share of variance PCA's two axes keep, from the evaluation that made the projection. */
+function keptFraction(evaluations: evaluationV1.Evaluation[] | ServiceUnavailableError, evaluationId: string): number | undefined {
+  if (evaluations instanceof ServiceUnavailableError) return undefined;
+  const evaluation = evaluations.find((e) => e.id === evaluationId);
+  return evaluation?.results.find((r) => r.metric === 'pca_variance_explained' && r.unit === 'fraction')?.value;
+}
+
+export default async function RunPage({ params, searchParams }: PageProps<'/runs/[id]'>) {
   const { id } = await params;
+  const method: ProjectionMethod = firstParam((await searchParams).latent) === 'umap' ? 'umap' : 'pca';
   return renderOrExplain(async () => {
     const run = await getRun(id);
     if (!run) notFound();
-    const [experiment, checkpoints, sampleGrids, evaluations, datasets] = await Promise.all([
+    const [experiment, checkpoints, sampleGrids, evaluations, datasets, projection] = await Promise.all([
       getExperiment(run.experimentId).catch(() => undefined),
       listCheckpoints(id),
       listSampleGrids(id),
       evaluationsOrOutage(id),
       datasetNames([run.datasetId]),
+      newestLatentProjection(id),
     ]);
+    const basePath = `/runs/${encodeURIComponent(run.id)}`;
     const created = fromTimestamp(run.createTime);
     const started = fromTimestamp(run.startTime);
     const finished = fromTimestamp(run.finishTime);
@@ -145,6 +159,19 @@ export default async function RunPage({ params }: PageProps<'/runs/[id]'>) {
             </>
           )}
         </section>
+
+        {projection && (
+          <section id="latent-space">
+            <h2>Latent space</h2>
+            <LatentProjectionView
+              found={projection}
+              method={method}
+              hrefs={{ pca: basePath, umap: hrefWith(basePath, { latent: 'umap' }) }}
+              keptFraction={keptFraction(evaluations, projection.meta.evaluationId)}
+              checkpointStep={checkpointSteps.get(projection.meta.checkpointId)}
+            />
+          </section>
+        )}
 
         <section>
           <h2>Checkpoints</h2>

@@ -1,0 +1,259 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unary } from '@genlab/client';
+import { openDatabase, type Database, type NewEvaluationResult, type Run } from '@genlab/db';
+import { startStack, type Stack } from '../support/stack';
+
+// The dashboard's views for generative vs discriminative classification and latent
+// structure (issue #10), against the real services and a real browser: the experiment
+// page's accuracy-vs-labels chart and the run page's latent scatter. The runs, evaluations
+// and projection artifact are written with the db library (what the training and evaluation
+// services store), so the numbers drawn can be checked against hand-computed means and stds
+// without training anything.
+
+const ADMIN_URL = process.env.GENLAB_TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const database = `genlab_dashboard_${randomBytes(4).toString('hex')}`;
+const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${database}`);
+const SCREENSHOTS = resolve(__dirname, '../../test-results/screenshots');
+const CHROMIUM = process.env.GENLAB_CHROMIUM ?? '/usr/lib/chromium/chromium';
+
+let stack: Stack;
+let db: Database;
+let browser: Browser;
+let datasetId: string;
+let labelsExperimentId: string;
+let plainExperimentId: string;
+let projectedRun: Run;
+let bareRun: Run;
+
+async function admin(sql: string): Promise<void> {
+  const client = new Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A completed run with one checkpoint at step 10, as the training service leaves it. */
+async function completedRun(experimentId: string, family: string, config: Record<string, number | string>, seed: number): Promise<{ run: Run; checkpointId: string }> {
+  const run = await db.runs.create({ experimentId, datasetId, family, config, seed, totalSteps: 10 });
+  await db.runs.updateStatus(run.id, 'running', { worker: 'e2e' });
+  const artifact = await db.artifacts.put(Buffer.from(`weights of ${run.id}`), { kind: 'checkpoint', mediaType: 'application/octet-stream', runId: run.id });
+  const checkpoint = await db.checkpoints.create({ runId: run.id, step: 10, artifactId: artifact.id });
+  return { run: await db.runs.updateStatus(run.id, 'completed'), checkpointId: checkpoint.id };
+}
+
+async function completedEvaluation(checkpointId: string, metrics: string[], results: NewEvaluationResult[]): Promise<string> {
+  const evaluation = await db.evaluations.create({ checkpointId, metrics });
+  await db.evaluations.complete(evaluation.id, results);
+  await pause(15); // distinct creation times: the newest evaluation must win
+  return evaluation.id;
+}
+
+const accuracy = (estimator: string, value: number, features = ''): NewEvaluationResult => ({ metric: 'accuracy', unit: 'fraction', estimator, value, sampleCount: 1000, features });
+const classifierResults = (generative: number, discriminative: number | undefined): NewEvaluationResult[] => [
+  accuracy('generative (iwae-100)', generative),
+  { metric: 'label_nll', unit: 'nats', estimator: 'generative (iwae-100)', value: 0.5, sampleCount: 1000 },
+  ...(discriminative === undefined ? [] : [accuracy('discriminative (same labelled subset)', discriminative)]),
+  accuracy('discriminative (dataset classifier)', 0.97, 'classifier:c@v1'),
+];
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `dashboard-${name}.png`), fullPage: true });
+}
+
+const PROJECTION = {
+  count: 12,
+  latentDim: 8,
+  labels: [0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2],
+  pca: Array.from({ length: 24 }, (_, i) => Math.round(Math.sin(i) * 1000) / 100),
+  pcaExplainedVariance: [3, 1],
+  umap: Array.from({ length: 24 }, (_, i) => Math.round(Math.cos(i * 1.7) * 500) / 100),
+};
+
+beforeAll(async () => {
+  await admin(`CREATE DATABASE ${database}`);
+  stack = await startStack({ services: ['datasets', 'training', 'evaluation'], dashboard: true, databaseUrl });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  db = await openDatabase({ databaseUrl, dataDir: stack.dataDir });
+  const { datasets, training } = stack.clients;
+  datasetId = (await unary(datasets.createSynthetic, datasets, { name: 'ring8', generator: 'ring8', numExamples: 1200, seed: 3, testCount: 200 })).id;
+  labelsExperimentId = (await unary(training.createExperiment, training, { name: 'labels-sweep', description: 'generative vs discriminative' })).id;
+  plainExperimentId = (await unary(training.createExperiment, training, { name: 'no-labels', description: '' })).id;
+
+  const cvae = { latentDim: 8, hiddenDims: '64' };
+  // 100 labels, seeds 1-3: generative 0.6 0.7 0.8, discriminative 0.5 0.6 0.4.
+  for (const [seed, generative, discriminative] of [
+    [1, 0.6, 0.5],
+    [2, 0.7, 0.6],
+    [3, 0.8, 0.4],
+  ] as const) {
+    const { checkpointId } = await completedRun(labelsExperimentId, 'cvae', { ...cvae, labelledExamples: 100 }, seed);
+    await completedEvaluation(checkpointId, ['generative_classifier'], classifierResults(generative, discriminative));
+  }
+  // 1000 labels, seeds 1-3: generative 0.90 0.94 0.92, discriminative 0.85 0.87 0.86; seed 3's first evaluation (0.2, 0.1) is superseded.
+  for (const [seed, generative, discriminative] of [
+    [1, 0.9, 0.85],
+    [2, 0.94, 0.87],
+  ] as const) {
+    const { checkpointId } = await completedRun(labelsExperimentId, 'cvae', { ...cvae, labelledExamples: 1000 }, seed);
+    await completedEvaluation(checkpointId, ['generative_classifier'], classifierResults(generative, discriminative));
+  }
+  const third = await completedRun(labelsExperimentId, 'cvae', { ...cvae, labelledExamples: 1000 }, 3);
+  await completedEvaluation(third.checkpointId, ['generative_classifier'], classifierResults(0.2, 0.1));
+  await completedEvaluation(third.checkpointId, ['generative_classifier'], classifierResults(0.92, 0.86));
+  // Every label: adds no point.
+  const full = await completedRun(labelsExperimentId, 'cvae', cvae, 1);
+  await completedEvaluation(full.checkpointId, ['generative_classifier'], classifierResults(0.99, undefined));
+
+  // A run with two latent projections (the newer one is shown) and a run with none.
+  const vae = await completedRun(plainExperimentId, 'vae', { latentDim: 8 }, 5);
+  projectedRun = vae.run;
+  const older = await completedEvaluation(vae.checkpointId, ['latent_projection'], [
+    { metric: 'pca_variance_explained', unit: 'fraction', estimator: 'pca-2', value: 0.5, sampleCount: 4 },
+  ]);
+  const small = { ...PROJECTION, count: 4, labels: [0, 1, 0, 1], pca: PROJECTION.pca.slice(0, 8), umap: PROJECTION.umap.slice(0, 8) };
+  await db.artifacts.put(Buffer.from(JSON.stringify(small)), {
+    kind: 'latent-projection',
+    mediaType: 'application/json',
+    runId: vae.run.id,
+    meta: { evaluationId: older, checkpointId: vae.checkpointId, count: 4, seed: 1 },
+  });
+  await pause(15);
+  const newer = await completedEvaluation(vae.checkpointId, ['latent_projection'], [
+    { metric: 'pca_variance_explained', unit: 'fraction', estimator: 'pca-2', value: 0.8, sampleCount: 12 },
+  ]);
+  await db.artifacts.put(Buffer.from(JSON.stringify(PROJECTION)), {
+    kind: 'latent-projection',
+    mediaType: 'application/json',
+    runId: vae.run.id,
+    meta: { evaluationId: newer, checkpointId: vae.checkpointId, count: 12, seed: 7 },
+  });
+  bareRun = (await completedRun(plainExperimentId, 'vae', { latentDim: 8 }, 6)).run;
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await db?.close();
+  await stack?.stop();
+  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+});
+
+interface DrawnPoint {
+  series: string;
+  labels: number;
+  mean: number;
+  std: number | null;
+  seeds: number;
+  title: string;
+}
+
+describe('dashboard: generative vs discriminative and latent structure', () => {
+  it('draws accuracy vs number of labels: a series per family and classifier, means and stds over seeds, the all-labels reference', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(`${stack.dashboardUrl}/experiments/${labelsExperimentId}`);
+    const chart = page.getByTestId('data-efficiency-chart');
+    await chart.waitFor();
+    const paths = await chart.locator('path[data-key]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-key'), e.getAttribute('data-points')]));
+    expect(paths).toEqual([
+      ['cvae · generative', '2'],
+      ['cvae · discriminative', '2'],
+    ]);
+    const points: DrawnPoint[] = await chart.getByTestId('efficiency-point').evaluateAll((els) =>
+      els.map((e) => ({
+        series: e.getAttribute('data-series') ?? '',
+        labels: Number(e.getAttribute('data-labels')),
+        mean: Number(e.getAttribute('data-mean')),
+        std: e.hasAttribute('data-std') ? Number(e.getAttribute('data-std')) : null,
+        seeds: Number(e.getAttribute('data-seeds')),
+        title: e.querySelector('title')?.textContent ?? '',
+      })),
+    );
+    expect(points.map((p) => [p.series, p.labels, p.seeds])).toEqual([
+      ['cvae · generative', 100, 3],
+      ['cvae · generative', 1000, 3],
+      ['cvae · discriminative', 100, 3],
+      ['cvae · discriminative', 1000, 3],
+    ]);
+    // Hand-computed: mean and sample std over the three seeds.
+    const expected = [
+      [0.7, 0.1],
+      [0.92, 0.02],
+      [0.5, 0.1],
+      [0.86, 0.01],
+    ];
+    points.forEach((p, i) => {
+      expect(p.mean).toBeCloseTo(expected[i]![0]!, 9);
+      expect(p.std).toBeCloseTo(expected[i]![1]!, 9);
+    });
+    expect(points[0]!.title).toBe('cvae · generative, 100 labels: 70.0% (± 10.0% std over 3 seeds; seeds 1, 2, 3)');
+    // Error bars: three lines per point with a std.
+    expect(await chart.locator('[data-testid="efficiency-point"] line').count()).toBe(12);
+    const reference = chart.getByTestId('reference-line');
+    expect(await reference.count()).toBe(1);
+    expect(Number(await reference.getAttribute('data-value'))).toBeCloseTo(0.97, 9);
+    expect(await page.getByTestId('data-efficiency-legend').locator('li').allTextContents()).toEqual([
+      'cvae · generative (iwae-100)',
+      'cvae · discriminative, same labels',
+    ]);
+    await screenshot(page, 'accuracy-vs-labels');
+
+    // An experiment without labelledExamples runs has no chart.
+    await page.goto(`${stack.dashboardUrl}/experiments/${plainExperimentId}`);
+    await page.getByTestId('run-row').first().waitFor();
+    expect(await page.getByTestId('data-efficiency').count()).toBe(0);
+    await page.close();
+  });
+
+  it("shows the run's newest latent projection coloured by class, switches between PCA and UMAP, and shows nothing for a run without one", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(`${stack.dashboardUrl}/runs/${projectedRun.id}`);
+    const figure = page.getByTestId('latent-projection');
+    await figure.waitFor();
+    expect(await figure.getAttribute('data-method')).toBe('pca');
+    expect(await figure.getAttribute('data-count')).toBe('12');
+    const scatter = figure.getByTestId('scatter-plot');
+    expect(await scatter.getAttribute('data-points')).toBe('12');
+    const circles = () => scatter.locator('circle').evaluateAll((els) => els.map((e) => [e.getAttribute('data-label'), e.getAttribute('cx'), e.getAttribute('cy')]));
+    const pca = await circles();
+    expect(pca.map(([label]) => label)).toEqual(PROJECTION.labels.map(String));
+    const legend = figure.getByTestId('scatter-legend').locator('li');
+    expect(await legend.evaluateAll((els) => els.map((e) => e.getAttribute('data-label')))).toEqual(['0', '1', '2']);
+    expect(await legend.allTextContents()).toEqual(['class 0', 'class 1', 'class 2']);
+    // 80% kept by both axes (the evaluation's pca_variance_explained), split 3:1.
+    const axes = await scatter.locator('.chart-label').allTextContents();
+    expect(axes).toEqual(['PC1 (60% of variance)', 'PC2 (20% of variance)']);
+    expect(await figure.locator('figcaption').textContent()).toMatch(/12 test examples \(8-dimensional latent space\) by PCA, coloured by class; from step 10, seed 7/);
+    await screenshot(page, 'latent-pca');
+
+    await figure.getByTestId('projection-switch').getByRole('link', { name: 'UMAP' }).click();
+    await page.waitForURL(/latent=umap/);
+    await expect.poll(() => page.getByTestId('latent-projection').getAttribute('data-method')).toBe('umap');
+    expect(await page.getByTestId('latent-projection').getByTestId('scatter-plot').locator('.chart-label').allTextContents()).toEqual(['UMAP 1', 'UMAP 2']);
+    const umap = await page.getByTestId('latent-projection').getByTestId('scatter-plot').locator('circle').evaluateAll((els) =>
+      els.map((e) => [e.getAttribute('data-label'), e.getAttribute('cx'), e.getAttribute('cy')]),
+    );
+    expect(umap).toHaveLength(12);
+    expect(umap.map(([label]) => label)).toEqual(PROJECTION.labels.map(String));
+    expect(umap.map(([, cx, cy]) => `${cx},${cy}`)).not.toEqual(pca.map(([, cx, cy]) => `${cx},${cy}`));
+    await screenshot(page, 'latent-umap');
+
+    await page.goto(`${stack.dashboardUrl}/runs/${bareRun.id}`);
+    await page.getByTestId('checkpoints').waitFor();
+    expect(await page.getByTestId('latent-projection').count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Latent space' }).count()).toBe(0);
+    await page.close();
+  });
+});
