@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { deriveSeed } from '@genlab/compute';
-import { exampleSize, sliceDataset, type TensorDataset } from '@genlab/data';
+import { exampleSize, sliceDataset, splitDataset, type TensorDataset } from '@genlab/data';
 import type { Database, Dataset, Evaluation, NewEvaluationResult, Run } from '@genlab/db';
 import { failedPrecondition } from '@genlab/errors';
 import { evaluateLikelihood } from '@genlab/metrics';
-import { prepareDataset, type GenerativeModel } from '@genlab/models';
+import { prepareDataset, trainingExamples, type GenerativeModel } from '@genlab/models';
 import { DATABASE, loadCheckpointModel, loadDatasetSplit } from '@genlab/service-core';
 import { FeatureExtractors } from '../features/feature-extractors.service';
 import { DEFAULT_NUM_SAMPLES_CAP, MODE_METRIC_SAMPLES, toEvaluationOptions, type EvaluationOptions } from './evaluation-options';
 import { knownDensityOf } from './known-density';
-import { generativeVsDiscriminative, latentProjection, linearProbeResults } from './label-metrics';
+import { generativeVsDiscriminative, latentProjection, linearProbeResults, type LabelData } from './label-metrics';
 import { isLikelihoodMetric, isMetricName, METRICS, type MetricName } from './metric-catalog';
 import { knownDensityResults, parzenResults, sampleMetricResults } from './sample-metrics';
 
@@ -39,25 +39,31 @@ export class EvaluationRunner {
     const [checkpoint, dataset] = await Promise.all([this.db.checkpoints.get(evaluation.checkpointId), this.db.datasets.get(run.datasetId)]);
     const model = await loadCheckpointModel(this.db, checkpoint);
     try {
-      const test = prepareDataset(run.family, run.config, await loadDatasetSplit(this.db, dataset, 'test'));
+      const data = new EvaluationData(this.db, dataset, run);
+      const test = prepareDataset(run.family, run.config, (await data.stored()).test);
       if (test.count === 0) throw failedPrecondition(`dataset '${dataset.name}' has no test split to evaluate on`);
       const results: NewEvaluationResult[] = [];
       const likelihood = metrics.filter(isLikelihoodMetric);
       if (likelihood.length > 0) results.push(...(await this.likelihood(model, test, likelihood, options, hooks)));
 
       const sampled = metrics.filter((m) => !isLikelihoodMetric(m) && METRICS[m].group !== 'labels');
-      if (sampled.length > 0) results.push(...(await this.fromSamples(run, dataset, model, test, sampled, options, hooks)));
+      if (sampled.length > 0) results.push(...(await this.fromSamples(data, model, test, sampled, options, hooks)));
 
       const labelled = metrics.filter((m) => METRICS[m].group === 'labels');
       if (labelled.length > 0) {
-        const data = {
-          train: prepareDataset(run.family, run.config, await loadDatasetSplit(this.db, dataset, 'train')),
+        const stored = await data.stored();
+        const rawTrain = trainingExamples(run.family, run.config, stored.train, run.seed);
+        const labelData: LabelData = {
+          train: rawTrain === stored.train ? await data.preparedTrain() : prepareDataset(run.family, run.config, rawTrain),
           test: firstExamples(test, options.maxExamples),
-          rawTest: firstExamples(await loadDatasetSplit(this.db, dataset, 'test'), options.maxExamples),
+          rawTrain,
+          rawTest: firstExamples(stored.test, options.maxExamples),
+          labelledExamples: (run.config as { labelledExamples?: number }).labelledExamples,
+          seed: run.seed,
         };
-        if (labelled.includes('generative_classifier')) results.push(...(await generativeVsDiscriminative(model, dataset, data, this.features, options, hooks)));
-        if (labelled.includes('linear_probe')) results.push(...(await linearProbeResults(model, data, hooks)));
-        if (labelled.includes('latent_projection')) results.push(...(await latentProjection(this.db, evaluation, model, data.test, options, hooks)));
+        if (labelled.includes('generative_classifier')) results.push(...(await generativeVsDiscriminative(model, dataset, labelData, this.features, options, hooks)));
+        if (labelled.includes('linear_probe')) results.push(...(await linearProbeResults(model, labelData, hooks)));
+        if (labelled.includes('latent_projection')) results.push(...(await latentProjection(this.db, evaluation, model, labelData.test, options, hooks)));
       }
       return results;
     } finally {
@@ -96,8 +102,7 @@ export class EvaluationRunner {
   }
 
   private async fromSamples(
-    run: Run,
-    dataset: Dataset,
+    data: EvaluationData,
     model: GenerativeModel,
     test: TensorDataset,
     metrics: MetricName[],
@@ -105,6 +110,7 @@ export class EvaluationRunner {
     hooks: JobHooks,
   ): Promise<NewEvaluationResult[]> {
     const results: NewEvaluationResult[] = [];
+    const { dataset } = data;
     const density = knownDensityOf(dataset);
     const modeMetrics = metrics.filter((m) => METRICS[m].group === 'known-density');
     const defaultCount = modeMetrics.length === metrics.length && density ? MODE_METRIC_SAMPLES : Math.min(test.count, DEFAULT_NUM_SAMPLES_CAP);
@@ -112,12 +118,11 @@ export class EvaluationRunner {
     const samples = await this.draw(model, count, deriveSeed(options.seed, 'evaluation-samples'), hooks);
 
     if (metrics.includes('parzen')) {
-      const train = prepareDataset(run.family, run.config, await loadDatasetSplit(this.db, dataset, 'train'));
-      results.push(...(await parzenResults(samples, train, firstExamples(test, options.maxExamples), hooks)));
+      results.push(...(await parzenResults(samples, await data.preparedTrain(), firstExamples(test, options.maxExamples), hooks)));
     }
     const featureMetrics = metrics.filter((m) => METRICS[m].group === 'sample' && m !== 'parzen');
     if (featureMetrics.length > 0) {
-      const train = prepareDataset(run.family, run.config, await loadDatasetSplit(this.db, dataset, 'train'));
+      const train = await data.preparedTrain();
       const extractor = await this.features.forEvaluation({
         dataset,
         dataShape: model.dataShape,
@@ -156,6 +161,30 @@ export class EvaluationRunner {
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return { shape: [...model.dataShape], count, x };
+  }
+}
+
+/** The run's dataset, decoded once per evaluation however many metrics read it. */
+class EvaluationData {
+  private splits?: Promise<{ train: TensorDataset; test: TensorDataset }>;
+  private train?: Promise<TensorDataset>;
+
+  constructor(
+    private readonly db: Database,
+    readonly dataset: Dataset,
+    private readonly run: Run,
+  ) {}
+
+  /** Both splits as stored. */
+  stored(): Promise<{ train: TensorDataset; test: TensorDataset }> {
+    this.splits ??= loadDatasetSplit(this.db, this.dataset, 'all').then((all) => splitDataset(all, this.dataset.trainCount));
+    return this.splits;
+  }
+
+  /** The whole training split as the model sees it (e.g. binarised). */
+  preparedTrain(): Promise<TensorDataset> {
+    this.train ??= this.stored().then(({ train }) => prepareDataset(this.run.family, this.run.config, train));
+    return this.train;
   }
 }
 

@@ -1,3 +1,4 @@
+import { deriveSeed } from '@genlab/compute';
 import type { TensorDataset } from '@genlab/data';
 import type { Database, Dataset, Evaluation, NewEvaluationResult } from '@genlab/db';
 import { failedPrecondition } from '@genlab/errors';
@@ -13,6 +14,7 @@ import {
   type ClassificationMetrics,
 } from '@genlab/metrics';
 import type { GenerativeModel } from '@genlab/models';
+import { buildFeatureClassifier, classifierProbabilities, DEFAULT_CLASSIFIER_TRAINING, trainFeatureClassifier } from '../features/feature-classifier';
 import type { FeatureExtractors } from '../features/feature-extractors.service';
 import type { EvaluationOptions } from './evaluation-options';
 import type { JobHooks } from './evaluation-runner';
@@ -21,12 +23,22 @@ import type { JobHooks } from './evaluation-runner';
 const PROJECTION_POINTS = 2000;
 
 export interface LabelData {
-  /** Splits as the model sees them (e.g. binarised). */
+  /**
+   * As the model sees them (e.g. binarised): the examples the run trained on (its labelled
+   * subset, for a run with `labelledExamples`: the only labels it may use) and the test split.
+   */
   readonly train: TensorDataset;
   readonly test: TensorDataset;
-  /** The test split as stored, for the dataset's own classifier. */
+  /** The same as stored, for discriminative classifiers. */
+  readonly rawTrain: TensorDataset;
   readonly rawTest: TensorDataset;
+  /** The run's `labelledExamples`, when it trained on a labelled subset; and its seed. */
+  readonly labelledExamples?: number;
+  readonly seed: number;
 }
+
+/** The discriminative baseline trains for at least this many minibatch steps (and 3 epochs), however few the labels. */
+const BASELINE_MIN_STEPS = 300;
 
 function classificationResults(metrics: ClassificationMetrics, estimator: string, features = ''): NewEvaluationResult[] {
   const common = { estimator, sampleCount: metrics.count, features };
@@ -39,9 +51,11 @@ function classificationResults(metrics: ClassificationMetrics, estimator: string
 
 /**
  * Generative vs discriminative on the same labelled test examples: a class-conditional model
- * classifies by argmax_y log p(x | y) + log p(y) (priors from the training labels; the
- * estimator of log p(x | y) is named), the dataset's own classifier by its softmax. Both
- * report accuracy, label NLL and expected calibration error.
+ * classifies by argmax_y log p(x | y) + log p(y) (priors from the labels it trained on; the
+ * estimator of log p(x | y) is named), the dataset's own classifier by its softmax. For a run
+ * trained on a labelled subset, a discriminative classifier of the same architecture is also
+ * trained on exactly that subset ('discriminative (same labelled subset)'): the pair the
+ * data-efficiency experiment compares. All report accuracy, label NLL and expected calibration error.
  */
 export async function generativeVsDiscriminative(
   model: GenerativeModel,
@@ -61,6 +75,7 @@ export async function generativeVsDiscriminative(
   });
   const generative = generativeClassification(logLikelihoods, labels, { trainLabels: requireLabels(train, 'train') });
   const results = classificationResults(generative.metrics, `generative (${generative.estimator})`);
+  if (data.labelledExamples !== undefined) results.push(...(await sameSubsetBaseline(data, labels, hooks)));
 
   const classifier = await features.classifierExtractor(dataset, hooks);
   try {
@@ -73,6 +88,34 @@ export async function generativeVsDiscriminative(
   }
   return results;
 }
+
+/** The dataset classifier's architecture, trained from scratch on the run's labelled subset only. */
+async function sameSubsetBaseline(data: LabelData, testLabels: Int32Array, hooks: JobHooks): Promise<NewEvaluationResult[]> {
+  const { rawTrain, rawTest } = data;
+  const numClasses = rawTrain.numClasses ?? 0;
+  const seed = deriveSeed(data.seed, 'discriminative-baseline');
+  const model = buildFeatureClassifier(rawTrain.shape, numClasses, seed);
+  try {
+    const batchSize = Math.min(DEFAULT_CLASSIFIER_TRAINING.batchSize, rawTrain.count);
+    const batchesPerEpoch = Math.ceil(rawTrain.count / batchSize);
+    await trainFeatureClassifier(model, rawTrain, {
+      ...DEFAULT_CLASSIFIER_TRAINING,
+      batchSize,
+      epochs: Math.max(DEFAULT_CLASSIFIER_TRAINING.epochs, Math.ceil(BASELINE_MIN_STEPS / batchesPerEpoch)),
+      seed,
+      onProgress: (done, total) => hooks.onProgress(`discriminative baseline (${rawTrain.count} labels)`, done, total),
+      throwIfCancelled: hooks.throwIfCancelled,
+    });
+    const probs = await classifierProbabilities(model, rawTest);
+    const metrics = classificationMetrics({ values: probs, count: rawTest.count, numClasses }, testLabels);
+    return classificationResults(metrics, SAME_SUBSET_ESTIMATOR);
+  } finally {
+    model.dispose();
+  }
+}
+
+/** The estimator of the discriminative classifier trained on the run's own labelled subset. */
+export const SAME_SUBSET_ESTIMATOR = 'discriminative (same labelled subset)';
 
 /** Logistic regression on latent means, trained on the train split, scored on the test split. */
 export async function linearProbeResults(model: GenerativeModel, data: LabelData, hooks: JobHooks): Promise<NewEvaluationResult[]> {

@@ -96,6 +96,24 @@ export async function classifierAccuracy(model: tf.LayersModel, data: TensorData
   return correct / data.count;
 }
 
+/** The softmax output for every example of `data`, row-major (count × classes). */
+export async function classifierProbabilities(model: tf.LayersModel, data: TensorDataset, batchSize = 500): Promise<Float32Array> {
+  const size = exampleSize(data.shape);
+  let probs: Float32Array | undefined;
+  for (let start = 0; start < data.count; start += batchSize) {
+    const end = Math.min(start + batchSize, data.count);
+    const batch = tf.tidy(() => model.predict(tf.tensor(data.x.subarray(start * size, end * size), [end - start, ...data.shape])) as tf.Tensor);
+    try {
+      const values = (await batch.data()) as Float32Array;
+      probs ??= new Float32Array(data.count * (values.length / (end - start)));
+      probs.set(values, start * (values.length / (end - start)));
+    } finally {
+      batch.dispose();
+    }
+  }
+  return probs ?? new Float32Array(0);
+}
+
 /** A model that returns [features, class probabilities] for a classifier built above. */
 export function featureHeads(model: tf.LayersModel): tf.LayersModel {
   return tf.model({ inputs: model.inputs, outputs: [model.getLayer(FEATURE_LAYER).output as tf.SymbolicTensor, model.outputs[0] as tf.SymbolicTensor] });
