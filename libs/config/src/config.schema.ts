@@ -44,6 +44,7 @@ export const envSchema = z.object({
   GENLAB_MODEL_CACHE_MB: z.coerce.number().int().min(1).max(1_000_000).default(512),
   GENLAB_MAX_CONCURRENT_EVALUATIONS: z.coerce.number().int().min(1).max(16).default(1),
   GENLAB_FEATURE_CLASSIFIER_EPOCHS: z.coerce.number().int().min(1).max(100).default(3),
+  GENLAB_SWEEP_EVALUATION_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(2000),
   GENLAB_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   GENLAB_AUTH: z.enum(['open', 'tokens']).default('open'),
   GENLAB_SAMPLE_GRID_SHARE: z.coerce.number().min(0).max(1).default(1),
@@ -90,6 +91,8 @@ export interface GenlabConfig {
   maxConcurrentEvaluations: number;
   /** Epochs of the per-dataset feature classifier (sample metrics' features). */
   featureClassifierEpochs: number;
+  /** How often the evaluation service looks for completed sweep runs to evaluate (sweeps that ask for it). */
+  sweepEvaluationPollMs: number;
   logLevel: Env['GENLAB_LOG_LEVEL'];
   /** 'tokens': every RPC needs a bearer token whose role allows it; 'open': no checks (loopback hosts only). */
   auth: Env['GENLAB_AUTH'];
@@ -145,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GenlabConfig {
     modelCacheBytes: e.GENLAB_MODEL_CACHE_MB * 1024 * 1024,
     maxConcurrentEvaluations: e.GENLAB_MAX_CONCURRENT_EVALUATIONS,
     featureClassifierEpochs: e.GENLAB_FEATURE_CLASSIFIER_EPOCHS,
+    sweepEvaluationPollMs: e.GENLAB_SWEEP_EVALUATION_POLL_MS,
     logLevel: e.GENLAB_LOG_LEVEL,
     auth: e.GENLAB_AUTH,
     sampleGridShare: e.GENLAB_SAMPLE_GRID_SHARE,

@@ -12,15 +12,15 @@ const SERVICE = 'TrainingService';
 const METHODS = { [trainingV1.SweepMethod.SWEEP_METHOD_GRID]: 'grid', [trainingV1.SweepMethod.SWEEP_METHOD_RANDOM]: 'random' } as const;
 const METHOD_MESSAGES = { grid: trainingV1.SweepMethod.SWEEP_METHOD_GRID, random: trainingV1.SweepMethod.SWEEP_METHOD_RANDOM } as const;
 
+const TEMPLATES = { [trainingV1.SweepTemplate.SWEEP_TEMPLATE_DATA_EFFICIENCY]: 'data-efficiency' } as const;
+const TEMPLATE_MESSAGES = { 'data-efficiency': trainingV1.SweepTemplate.SWEEP_TEMPLATE_DATA_EFFICIENCY } as const;
+
 const startSweepRequest = z.object({
   experimentId: id('experiment_id'),
   datasetId: id('dataset_id'),
   family: z.string().trim().min(1, 'family is required'),
   baseConfigJson: z.string().max(100_000, 'base_config_json: at most 100000 characters'),
-  method: z
-    .number()
-    .refine((m): m is keyof typeof METHODS => m in METHODS, 'method: SWEEP_METHOD_GRID or SWEEP_METHOD_RANDOM')
-    .transform((m) => METHODS[m as keyof typeof METHODS]),
+  method: z.number(),
   parameters: z
     .array(
       z.object({
@@ -37,7 +37,20 @@ const startSweepRequest = z.object({
   seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1, 'seeds: each at most 2147483647')),
   sweepSeed: z.number().int().min(0),
   name: z.string().trim().max(200, 'name: at most 200 characters'),
-});
+  template: z
+    .number()
+    .refine((t) => t === trainingV1.SweepTemplate.SWEEP_TEMPLATE_UNSPECIFIED || t in TEMPLATES, 'template: SWEEP_TEMPLATE_DATA_EFFICIENCY or unspecified')
+    .transform((t) => TEMPLATES[t as keyof typeof TEMPLATES] as (typeof TEMPLATES)[keyof typeof TEMPLATES] | undefined),
+})
+  // A template's method defaults to its own (grid); otherwise the method is required.
+  .transform((r, ctx) => {
+    const method = r.method === trainingV1.SweepMethod.SWEEP_METHOD_UNSPECIFIED && r.template ? 'grid' : METHODS[r.method as keyof typeof METHODS];
+    if (!method) {
+      ctx.addIssue({ code: 'custom', message: 'method: SWEEP_METHOD_GRID or SWEEP_METHOD_RANDOM' });
+      return z.NEVER;
+    }
+    return { ...r, method };
+  });
 
 @Controller()
 export class SweepsController {
@@ -87,7 +100,21 @@ function toSweepMessage({ sweep, configurations }: Awaited<ReturnType<SweepsServ
     configurations: configurations.map(toConfigurationMessage),
     runs: sweep.runs.map(toRunMessage),
     createTime: toTimestamp(sweep.sweep.createdAt),
+    template: templateOf(sweep.sweep.spec),
+    evaluateMetrics: evaluateMetricsOf(sweep.sweep.spec),
   };
+}
+
+function templateOf(spec: JsonObject): trainingV1.SweepTemplate {
+  const template = spec['template'];
+  return typeof template === 'string' && template in TEMPLATE_MESSAGES
+    ? TEMPLATE_MESSAGES[template as keyof typeof TEMPLATE_MESSAGES]
+    : trainingV1.SweepTemplate.SWEEP_TEMPLATE_UNSPECIFIED;
+}
+
+function evaluateMetricsOf(spec: JsonObject): string[] {
+  const metrics = spec['evaluateMetrics'];
+  return Array.isArray(metrics) ? metrics.filter((m): m is string => typeof m === 'string') : [];
 }
 
 function toConfigurationMessage(c: SweepConfigurationView): trainingV1.SweepConfiguration {

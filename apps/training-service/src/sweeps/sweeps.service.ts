@@ -7,6 +7,7 @@ import { RUN_QUEUE, type RunQueue } from '../queue/run-queue';
 import { parseJsonObject } from '../runs/runs.service';
 import { summarizeConfigurations, type ConfigurationSummary, type RunResult } from './experiment-summary';
 import { canonicalJson, planSweep, type SweepParameterSpec } from './sweep-plan';
+import { dataEfficiencySweep, type SweepTemplate } from './sweep-templates';
 
 export interface StartSweepInput {
   experimentId: string;
@@ -19,6 +20,8 @@ export interface StartSweepInput {
   seeds: number[];
   sweepSeed: number;
   name: string;
+  /** A ready-made experiment that fills in the rest of the request. */
+  template?: SweepTemplate;
 }
 
 /** A sweep's configuration: its swept values, and its runs (one per seed). */
@@ -41,11 +44,12 @@ export class SweepsService {
    * Plans the sweep, validates every configuration against the family and the dataset, and
    * only then stores the sweep with all its runs (one transaction) and queues them together.
    */
-  async start(input: StartSweepInput): Promise<{ sweep: SweepWithRuns; configurations: SweepConfigurationView[] }> {
+  async start(request: StartSweepInput): Promise<{ sweep: SweepWithRuns; configurations: SweepConfigurationView[] }> {
+    const [experiment, dataset] = await Promise.all([this.db.experiments.get(request.experimentId), this.db.datasets.get(request.datasetId)]);
+    const { input, evaluateMetrics } = request.template === 'data-efficiency' ? dataEfficiencySweep(request, dataset) : { input: request, evaluateMetrics: [] };
     const baseConfig = parseJsonObject(input.baseConfigJson, 'base_config_json') as Record<string, unknown>;
     const parameters = input.parameters.map(toParameterSpec);
     const planned = planSweep({ method: input.method, baseConfig, parameters, numConfigurations: input.numConfigurations, sweepSeed: input.sweepSeed, seeds: input.seeds });
-    const [experiment, dataset] = await Promise.all([this.db.experiments.get(input.experimentId), this.db.datasets.get(input.datasetId)]);
 
     const runs = planned.flatMap((configuration, index) => {
       const { config, totalSteps } = this.validate(input.family, configuration.config, dataset, `configuration ${index + 1} of ${planned.length} (${canonicalJson(configuration.parameters)})`);
@@ -59,6 +63,8 @@ export class SweepsService {
       numConfigurations: input.numConfigurations,
       sweepSeed: input.sweepSeed,
       seeds: input.seeds,
+      ...(input.template && { template: input.template }),
+      ...(evaluateMetrics.length > 0 && { evaluateMetrics: [...evaluateMetrics] }),
     };
     const sweep = await this.db.sweeps.create({ experimentId: experiment.id, name: input.name, method: input.method, spec, runs });
     await this.queue.enqueue(sweep.runs.map((r) => r.id));

@@ -41,4 +41,31 @@ describe.each(PROVIDERS)('SweepRepository on %s', (provider) => {
     expect(await db.runs.count({ experimentId: experiment.id })).toBe(0);
     await expect(db.sweeps.get(randomUUID())).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it('lists sweeps by creation time, and finds the completed runs of given sweeps that have no evaluation', async () => {
+    const { db } = t();
+    const experiment = await givenExperiment(db);
+    const dataset = await givenDataset(db);
+    const first = await db.sweeps.create({ experimentId: experiment.id, method: 'grid', spec: { evaluateMetrics: ['accuracy'] }, runs: [run(dataset.id, 1, 2), run(dataset.id, 2, 2), run(dataset.id, 3, 2)] });
+    const second = await db.sweeps.create({ experimentId: experiment.id, method: 'grid', spec: {}, runs: [run(dataset.id, 1, 4)] });
+    expect((await db.sweeps.list()).map((s) => s.id)).toEqual(expect.arrayContaining([first.sweep.id, second.sweep.id]));
+    expect((await db.sweeps.list({ createdFrom: second.sweep.createdAt })).map((s) => s.id)).toContain(second.sweep.id);
+    expect((await db.sweeps.list({ createdFrom: new Date(Date.now() + 60_000) })).length).toBe(0);
+
+    const [evaluated, pending, running] = first.runs;
+    for (const r of [evaluated!, pending!, second.runs[0]!]) {
+      await db.runs.updateStatus(r.id, 'running', { worker: 'w' });
+      await db.runs.updateStatus(r.id, 'completed');
+    }
+    await db.runs.updateStatus(running!.id, 'running', { worker: 'w' });
+    const artifact = await db.artifacts.put(Buffer.from('weights'), { kind: 'checkpoint', mediaType: 'application/octet-stream', runId: evaluated!.id });
+    const checkpoint = await db.checkpoints.create({ runId: evaluated!.id, step: 100, artifactId: artifact.id });
+    await db.evaluations.create({ checkpointId: checkpoint.id, metrics: ['accuracy'], options: {}, status: 'queued' });
+
+    expect((await db.sweeps.completedRunsWithoutEvaluation([first.sweep.id])).map((r) => r.id)).toEqual([pending!.id]);
+    expect((await db.sweeps.completedRunsWithoutEvaluation([first.sweep.id, second.sweep.id])).map((r) => r.id).sort()).toEqual(
+      [pending!.id, second.runs[0]!.id].sort(),
+    );
+    expect(await db.sweeps.completedRunsWithoutEvaluation([])).toEqual([]);
+  });
 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Sweep as SweepRow } from '../generated/sqlite/client';
 import { idSchema, jsonObjectSchema, nameSchema, parseInput } from '../input-validation';
 import type { JsonObject } from '../json';
+import type { Run } from '../runs/run.types';
 import type { DbClient } from '../prisma-client.factory';
 import { requireDataset, requireExperiment } from '../references';
 import { toRun } from '../runs/run.repository';
@@ -12,6 +13,10 @@ export interface SweepRepository {
   /** The sweep and all its runs (queued), in one transaction: all of them or none. */
   create(input: NewSweep): Promise<SweepWithRuns>;
   get(id: string): Promise<SweepWithRuns>;
+  /** Sweeps created at or after `createdFrom` (all without it), oldest first, without their runs. */
+  list(options?: { createdFrom?: Date; limit?: number }): Promise<Sweep[]>;
+  /** Completed runs of these sweeps that have no evaluation yet, oldest first. */
+  completedRunsWithoutEvaluation(sweepIds: readonly string[], limit?: number): Promise<Run[]>;
 }
 
 /** More would be a mistake in the request rather than a sweep. */
@@ -62,6 +67,25 @@ export function createSweepRepository(db: DbClient): SweepRepository {
       const row = await db.sweep.findUnique({ where: { id }, include: { runs: { orderBy: { sweepIndex: 'asc' } } } });
       if (!row) throw notFound('sweep', id);
       return { sweep: toSweep(row), runs: row.runs.map(toRun) };
+    },
+
+    async list(options = {}) {
+      const rows = await db.sweep.findMany({
+        where: options.createdFrom ? { createdAt: { gte: options.createdFrom } } : {},
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        take: options.limit ?? 1000,
+      });
+      return rows.map(toSweep);
+    },
+
+    async completedRunsWithoutEvaluation(sweepIds, limit = 100) {
+      if (sweepIds.length === 0) return [];
+      const rows = await db.run.findMany({
+        where: { sweepId: { in: [...sweepIds] }, status: 'completed', evaluations: { none: {} } },
+        orderBy: [{ finishedAt: 'asc' }, { id: 'asc' }],
+        take: limit,
+      });
+      return rows.map(toRun);
     },
   };
 }
