@@ -201,7 +201,10 @@ export class GenerationService {
     try {
       const { model } = lease;
       if (!canExportDecoder(model) || !model.latentDim) {
-        throw failedPrecondition(`${model.family} models have no decoder to export`);
+        const why = model.numClasses
+          ? `this run's ${model.family} is class-conditional and the export covers decoders of z alone`
+          : `${model.family} models have no decoder to export`;
+        throw failedPrecondition(`${why}; only unconditional VAEs (MLP or conv) export a decoder`);
       }
       const exported = await model.exportDecoder();
       cancellation.throwIfCancelled('the export'); // nothing stored yet

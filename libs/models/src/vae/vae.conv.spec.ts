@@ -97,13 +97,13 @@ describe('vae with architecture conv', () => {
     model.dispose();
   });
 
-  it('has no decoder export (the export writes dense layers only); the MLP VAE keeps it', () => {
+  it('exports its decoder like the MLP VAE (tfjs-layers.export.spec compares the values); a conditional one has none', () => {
     const conv = createModel('vae', SMALL_CONV, { dataShape: [8, 8, 1], seed: 1 });
-    const mlp = createModel('vae', { latentDim: 2, hiddenDims: [4] }, { dataShape: [8, 8, 1], seed: 1 });
-    expect(canExportDecoder(conv)).toBe(false);
-    expect(canExportDecoder(mlp)).toBe(true);
+    const conditional = createModel('vae', { ...SMALL_CONV, conditional: true }, { dataShape: [8, 8, 1], seed: 1, numClasses: 2 });
+    expect(canExportDecoder(conv)).toBe(true);
+    expect(canExportDecoder(conditional)).toBe(false);
     conv.dispose();
-    mlp.dispose();
+    conditional.dispose();
   });
 
   it('models real-valued images with a gaussian likelihood', async () => {

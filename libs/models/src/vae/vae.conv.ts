@@ -28,6 +28,7 @@ export function createConvVaeLayers(params: ParameterSet, { config, dataShape, n
 
   return {
     architecture: 'conv',
+    decoderLayers: { fc: decoderFc, up1, up2 },
     encode: (input) => {
       const n = input.shape[0];
       const image = input.slice([0, 0], [n, inputDim]).reshape([n, height, width, channels]) as tf.Tensor4D;

@@ -2,8 +2,7 @@ import { SeededRng, assertSeed, deriveSeed, tf } from '@genlab/compute';
 import { failedPrecondition, invalidArgument } from '@genlab/errors';
 import { assertPositiveInteger, toBatchMatrix, toDataShape } from '../data-shape';
 import type { EstimatorOptions, GenerativeModel, IwaeOptions, ModelCapabilities, SampleOptions } from '../generative-model';
-import { exportMlp, type ExportedTfjsModel } from '../export/tfjs-layers.export';
-import type { Dense } from '../nn/dense';
+import { exportConvDecoder, exportMlp, type ExportedTfjsModel } from '../export/tfjs-layers.export';
 import { ParameterSet } from '../nn/parameter-set';
 import { Adam } from '../optim/adam';
 import type { SeededTrainingState } from '../serialization/model-state';
@@ -65,7 +64,7 @@ export class VaeModel implements GenerativeModel<VaeConfig> {
   readonly encode?: (x: tf.Tensor) => tf.Tensor2D;
   /** The decoder mean E[x | z] for codes `[n, latentDim]`, `[n, ...dataShape]` (unconditional models only). */
   readonly decode?: (z: tf.Tensor) => tf.Tensor;
-  /** `decode` as a tfjs layers model (unconditional MLP models only: the export writes dense layers). */
+  /** `decode` as a tfjs layers model (unconditional models, MLP or conv). */
   readonly exportDecoder?: () => Promise<ExportedTfjsModel>;
   private readonly seed: number;
   private readonly params: ParameterSet;
@@ -102,8 +101,7 @@ export class VaeModel implements GenerativeModel<VaeConfig> {
     if (this.numClasses === 0) {
       this.encode = (x) => this.posteriorMean(x);
       this.decode = (z) => this.decoderMean(z);
-      const net = this.net;
-      if (net.architecture === 'mlp') this.exportDecoder = () => this.exportMlpDecoder(net.decoderLayers);
+      this.exportDecoder = () => this.exportDecoderModel();
     }
   }
 
@@ -214,10 +212,14 @@ export class VaeModel implements GenerativeModel<VaeConfig> {
     return tf.tidy(() => toDataShape(decodeMean(this.net, z.toFloat() as tf.Tensor2D, undefined), this.dataShape));
   }
 
-  /** The decoder mean E[x | z] as a tfjs layers model: the same function as `decode`. */
-  private exportMlpDecoder(layers: readonly Dense[]): Promise<ExportedTfjsModel> {
+  /** The decoder mean E[x | z] as a tfjs layers model (either architecture): the same function as `decode`. */
+  private exportDecoderModel(): Promise<ExportedTfjsModel> {
     this.assertLive();
-    return exportMlp(layers, this.net.likelihood.kind === 'bernoulli' ? 'sigmoid' : 'linear', this.dataShape);
+    const activation = this.net.likelihood.kind === 'bernoulli' ? 'sigmoid' : 'linear';
+    const net = this.net;
+    return net.architecture === 'conv'
+      ? exportConvDecoder(net.decoderLayers, activation, this.dataShape as [number, number, number])
+      : exportMlp(net.decoderLayers, activation, this.dataShape);
   }
 
   /** Data `[n, D]` with its one-hot labels (conditional models) and the encoder input; validates both. */

@@ -1,4 +1,5 @@
 import { tf } from '@genlab/compute';
+import type { ConvDecoderLayers } from '../export/tfjs-layers.export';
 import type { Dense } from '../nn/dense';
 import type { ParameterSet } from '../nn/parameter-set';
 import type { VaeConfig } from './vae.config';
@@ -19,9 +20,9 @@ export interface VaeLayers {
   readonly widestLayer: number;
 }
 
-/** The MLP's decoder layers are plain dense layers, so they can be exported as a tfjs layers model. */
+/** The decoder layers of either architecture map onto standard tfjs layers, so they can be exported as a tfjs layers model. */
 export type MlpVaeLayers = VaeLayers & { readonly architecture: 'mlp'; readonly decoderLayers: readonly Dense[] };
-export type ConvVaeLayers = VaeLayers & { readonly architecture: 'conv' };
+export type ConvVaeLayers = VaeLayers & { readonly architecture: 'conv'; readonly decoderLayers: ConvDecoderLayers };
 
 /** What shapes the networks: the config and, from the data and the labels, D, the data shape and K. */
 export interface VaeNetworkSpec {
