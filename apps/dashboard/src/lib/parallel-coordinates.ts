@@ -77,8 +77,7 @@ export function rampColor(t: number, stops: readonly string[] = COLOR_STOPS): st
   const f = position - i;
   const a = hexToRgb(stops[i] as string);
   const b = hexToRgb(stops[i + 1] as string);
-  const channel = (k: number) => Math.round(a[k]! + (b[k]! - a[k]!) * f).toString(16).padStart(2, '0');
-  return `#${channel(0)}${channel(1)}${channel(2)}`;
+  return `#${a.map((from, k) => Math.round(from + ((b[k] as number) - from) * f).toString(16).padStart(2, '0')).join('')}`;
 }
 
 const MISSING_GAP = 18;
@@ -111,7 +110,7 @@ function numericScale(values: number[], top: number, bottom: number, valueTicks:
 }
 
 function categoricalScale(values: ParamValue[], top: number, bottom: number): AxisScale {
-  const categories = [...new Set(values.filter((v) => v !== undefined))].sort(compareParamValues);
+  const categories: ParamValue[] = [...new Set(values.filter((v) => v !== undefined))].sort(compareParamValues);
   const step = categories.length > 1 ? (bottom - top) / (categories.length - 1) : 0;
   const yAt = (i: number) => (categories.length > 1 ? bottom - i * step : (top + bottom) / 2);
   return {
@@ -144,14 +143,15 @@ export function layoutParallelCoordinates(runs: readonly ParallelRun[], params: 
     ...params.map((name) => ({ name, label: name, values: runs.map((r) => paramValue(r.config, name)), valueTicks: true })),
     { name: 'metric', label: metricLabel, values: runs.map((r) => (r.value !== undefined && Number.isFinite(r.value) ? r.value : undefined)), valueTicks: false },
   ];
-  const scales = columns.map((c) => axisScale(c.values, top, bottom, c.valueTicks));
-  const axes: ParallelAxis[] = columns.map((c, i) => {
-    const scale = scales[i] as AxisScale;
+  const scaled = columns.map((c, i) => {
+    const scale = axisScale(c.values, top, bottom, c.valueTicks);
     const missing = c.values.some((v) => scale.y(v) === undefined);
-    return { name: c.name, label: c.label, x: xAt(i), kind: scale.kind, ticks: scale.ticks, ...(missing ? { missingY: bottom + MISSING_GAP } : {}) };
+    const axis: ParallelAxis = { name: c.name, label: c.label, x: xAt(i), kind: scale.kind, ticks: scale.ticks, ...(missing ? { missingY: bottom + MISSING_GAP } : {}) };
+    return { ...c, scale, axis };
   });
+  const axes = scaled.map((c) => c.axis);
 
-  const metricValues = columns[columns.length - 1]!.values.filter((v): v is number => v !== undefined);
+  const metricValues = (scaled.at(-1)?.values ?? []).filter((v): v is number => v !== undefined);
   const min = metricValues.length ? Math.min(...metricValues) : undefined;
   const max = metricValues.length ? Math.max(...metricValues) : undefined;
   const colorOf = (value: number | undefined) => {
@@ -164,7 +164,7 @@ export function layoutParallelCoordinates(runs: readonly ParallelRun[], params: 
     label: run.label,
     ...(run.value !== undefined && Number.isFinite(run.value) ? { value: run.value } : {}),
     color: colorOf(run.value),
-    points: axes.map((axis, i) => [axis.x, scales[i]!.y(columns[i]!.values[r]) ?? (axis.missingY as number)] as const),
+    points: scaled.map(({ axis, scale, values }) => [axis.x, scale.y(values[r]) ?? (axis.missingY as number)] as const),
   }));
   return { axes, lines, ...(min !== undefined && max !== undefined ? { scale: { min, max, stops: COLOR_STOPS } } : {}) };
 }

@@ -2,9 +2,16 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { RunRecord } from '@genlab/run-query';
 import { CompareSamples } from '@/components/compare-samples';
+import { CompareSelect } from '@/components/compare-select';
+import { GroupedCurvesChart, type GroupSeries } from '@/components/grouped-curves-chart';
 import { LossChart, type ChartSeries } from '@/components/loss-chart';
+import { ParallelCoordinatesChart } from '@/components/parallel-coordinates-chart';
 import { StatusBadge } from '@/components/status-badge';
+import { aggregateCurves, groupRuns, SEED_GROUPING, varyingParams } from '@/lib/compare-groups';
+import { finalValues, metricChoices, type FinalValue, type MetricChoice } from '@/lib/compare-metrics';
 import { formatCount, shortId } from '@/lib/format';
+import { betterDirection, formatMeasurement } from '@/lib/measurement';
+import { layoutParallelCoordinates } from '@/lib/parallel-coordinates';
 import { colorAt } from '@/lib/palette';
 import { paramColumns } from '@/lib/runs-columns';
 import { allParams, firstParam, hrefWith } from '@/lib/search-params';
@@ -23,6 +30,8 @@ export default async function ComparePage({ searchParams }: PageProps<'/compare'
   const chosenMetric = firstParam(search.metric);
   const log = firstParam(search.log) === '1';
   const stepText = firstParam(search.step);
+  const groupText = firstParam(search.group);
+  const pcText = firstParam(search.pc);
   const initialStep = stepText === undefined ? undefined : Number(stepText);
 
   if (ids.length === 0) {
@@ -41,7 +50,7 @@ export default async function ComparePage({ searchParams }: PageProps<'/compare'
   }
 
   return renderOrExplain(async () => {
-    const { runs, missing } = await loadComparison(ids);
+    const { runs, missing, evaluationsDown } = await loadComparison(ids);
     const names = await datasetNames(runs.map((r) => r.run.datasetId));
     const colored = runs.map((r, i) => ({ ...r, color: colorAt(i), label: `${shortId(r.run.id)} · ${r.run.family}` }));
     const keys = [...new Set(runs.flatMap((r) => r.points.map((p) => p.key)))].sort();
@@ -56,7 +65,29 @@ export default async function ComparePage({ searchParams }: PageProps<'/compare'
     }));
     const records: RunRecord[] = runs.map((r) => ({ attributes: {}, params: JSON.parse(r.run.configJson || '{}') as unknown, metrics: {} }));
     const differing = paramColumns(records, [], 6).map((f) => f.slice(7));
-    const keep = { run: ids, step: stepText };
+    const configs = runs.map((r) => JSON.parse(r.run.configJson || '{}') as Record<string, unknown>);
+    const varying = varyingParams(configs);
+    const groupBy = groupText === SEED_GROUPING || (groupText && varying.includes(groupText)) ? groupText : undefined;
+    const finals = runs.map((r) => finalValues(r.points, r.evaluations));
+    const choices = metricChoices(finals);
+    const pcChoice = choices.find((c) => c.key === pcText) ?? choices[0];
+    const keep = { run: ids, step: stepText, group: groupBy, pc: pcChoice?.key === pcText ? pcText : undefined };
+    const state = { ...keep, metric: chosenMetric && chosenMetric === metric ? metric : undefined, log: log ? '1' : undefined };
+    const groupOptions = [
+      { value: '', label: 'none (a curve per run)' },
+      { value: SEED_GROUPING, label: 'seed (runs equal but for the seed)' },
+      ...varying.map((name) => ({ value: name, label: name })),
+    ].map((o) => ({ ...o, href: hrefWith('/compare', { ...state, group: o.value || undefined }) }));
+    const groups = groupBy
+      ? groupRuns(
+          runs.map((r, i) => ({ id: r.run.id, family: r.run.family, datasetId: r.run.datasetId, seed: r.run.seed, config: configs[i] as Record<string, unknown> })),
+          groupBy,
+        ).map((group, i) => {
+          const curves = series.filter((_, r) => group.runIds.includes(runs[r]?.run.id ?? '')).filter((s) => s.points.length > 0);
+          return { ...group, color: colorAt(i), runs: curves.length, points: aggregateCurves(curves.map((s) => s.points)) };
+        })
+      : [];
+    const groupSeries: GroupSeries[] = groups.map((g) => ({ key: g.key, label: g.label, color: g.color, runs: g.runs, points: g.points }));
     const last = (r: (typeof colored)[number]) => r.points.filter((p) => p.key === metric).at(-1);
 
     return (
@@ -131,21 +162,53 @@ export default async function ComparePage({ searchParams }: PageProps<'/compare'
                     </Link>
                   ))}
                 </nav>
+                <CompareSelect label="Group by" value={groupBy ?? ''} options={groupOptions} testId="group-by" />
                 <Link className="chart-log" href={hrefWith('/compare', { ...keep, metric, log: log ? undefined : '1' })} replace scroll={false}>
                   {log ? 'linear scale' : 'log scale'}
                 </Link>
               </div>
-              <LossChart series={series} log={log} emptyMessage={`No ${metric} points`} />
-              <ul className="legend">
-                {colored.map((r) => (
-                  <li key={r.run.id}>
-                    <span className="swatch" style={{ background: r.color }} />
-                    <code>{r.label}</code>
-                  </li>
-                ))}
-              </ul>
+              {groupBy ? (
+                <>
+                  <GroupedCurvesChart series={groupSeries} log={log} emptyMessage={`No ${metric} points at steps shared within a group`} />
+                  <ul className="legend" data-testid="group-legend">
+                    {groups.map((g) => (
+                      <li key={g.key} data-runs={g.runs} title={`runs ${g.runIds.map(shortId).join(', ')}`}>
+                        <span className="swatch swatch-band" style={{ background: g.color }} />
+                        <code>{g.label}</code>&nbsp;·&nbsp;{g.runs} {g.runs === 1 ? 'run' : 'runs'}
+                        {g.runs > 1 && <span className="muted">&nbsp;(seeds {[...new Set(g.seeds)].join(', ')})</span>}
+                      </li>
+                    ))}
+                  </ul>
+                  <p className="muted small">
+                    Each line is the mean over a group&apos;s runs at the steps all of them logged; the band is ±1 sample standard deviation. A group of one run has no
+                    band.
+                  </p>
+                </>
+              ) : (
+                <>
+                  <LossChart series={series} log={log} emptyMessage={`No ${metric} points`} />
+                  <ul className="legend">
+                    {colored.map((r) => (
+                      <li key={r.run.id}>
+                        <span className="swatch" style={{ background: r.color }} />
+                        <code>{r.label}</code>
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
             </div>
           )}
+        </section>
+
+        <section>
+          <h2>Params against a metric</h2>
+          {evaluationsDown && (
+            <p className="notice notice-info" role="status">
+              The evaluation service is not answering: only training metrics are offered. Reload once it is back.
+            </p>
+          )}
+          <ParallelSection runs={colored} configs={configs} varying={varying} finals={finals} choices={choices} chosen={pcChoice} state={state} />
         </section>
 
         <section>
@@ -158,4 +221,38 @@ export default async function ComparePage({ searchParams }: PageProps<'/compare'
       </>
     );
   });
+}
+
+function ParallelSection({ runs, configs, varying, finals, choices, chosen, state }: {
+  runs: ReadonlyArray<{ run: { id: string }; label: string }>;
+  configs: ReadonlyArray<Record<string, unknown>>;
+  varying: string[];
+  finals: ReadonlyArray<Record<string, FinalValue>>;
+  choices: MetricChoice[];
+  chosen: MetricChoice | undefined;
+  state: Record<string, string | readonly string[] | undefined>;
+}) {
+  if (!chosen) return <p className="empty">These runs have no metrics or evaluation results yet: train or evaluate them to place them against their params.</p>;
+  const layout = layoutParallelCoordinates(
+    runs.map((r, i) => ({ id: r.run.id, label: r.label, config: configs[i] as Record<string, unknown>, value: finals[i]?.[chosen.key]?.value })),
+    varying,
+    chosen.label,
+  );
+  const unit = finals.find((f) => f[chosen.key]?.unit)?.[chosen.key]?.unit;
+  const format = (value: number) => (unit ? formatMeasurement(value, unit) : String(Number(value.toPrecision(5))));
+  const options = choices.map((c) => ({ value: c.key, label: `${c.label}${c.runs < runs.length ? ` · ${c.runs} of ${runs.length} runs` : ''}`, href: hrefWith('/compare', { ...state, pc: c.key }) }));
+  return (
+    <div className="chart-panel">
+      <div className="chart-toolbar">
+        <CompareSelect label="Metric" value={chosen.key} options={options} testId="pc-metric" />
+        {varying.length === 0 && <span className="muted">The selected runs share every param: only the metric axis is drawn.</span>}
+      </div>
+      <ParallelCoordinatesChart
+        layout={layout}
+        metricLabel={chosen.label}
+        formatValue={format}
+        direction={chosen.source === 'evaluation' ? betterDirection(chosen.key.replace(/_bpd$/, '')) : undefined}
+      />
+    </div>
+  );
 }
