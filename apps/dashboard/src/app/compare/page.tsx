@@ -174,8 +174,9 @@ export default async function ComparePage({ searchParams }: PageProps<'/compare'
                     {groups.map((g) => (
                       <li key={g.key} data-runs={g.runs} title={`runs ${g.runIds.map(shortId).join(', ')}`}>
                         <span className="swatch swatch-band" style={{ background: g.color }} />
-                        <code>{g.label}</code>&nbsp;·&nbsp;{g.runs} {g.runs === 1 ? 'run' : 'runs'}
-                        {g.runs > 1 && <span className="muted">&nbsp;(seeds {[...new Set(g.seeds)].join(', ')})</span>}
+                        <code>{g.label}</code>
+                        {` · ${g.runs} ${g.runs === 1 ? 'run' : 'runs'}`}
+                        {g.runs > 1 && <span className="muted">{` (seeds ${[...new Set(g.seeds)].join(', ')})`}</span>}
                       </li>
                     ))}
                   </ul>
