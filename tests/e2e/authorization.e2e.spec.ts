@@ -21,7 +21,7 @@ const DEFINITIONS = {
 type ServiceName = keyof typeof DEFINITIONS;
 
 /** Which RPCs change an existing resource (owner or admin) or create (editor or admin); the rest read. */
-const MODIFIES = new Set(['DeleteDataset', 'StopRun', 'CancelEvaluation']);
+const MODIFIES = new Set(['DeleteDataset', 'StopRun', 'UpdateRun', 'CancelEvaluation']);
 const CREATES = new Set([
   'ImportIdx',
   'UploadIdx',
@@ -68,6 +68,7 @@ function requestFor(rpc: string): Record<string, unknown> {
     GetExperiment: ids.experiment,
     GetRun: ids.run,
     StopRun: ids.run,
+    UpdateRun: ids.run,
     GetEvaluation: ids.evaluation,
     WatchEvaluation: ids.evaluation,
     CancelEvaluation: ids.evaluation,

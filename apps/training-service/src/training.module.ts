@@ -3,6 +3,7 @@ import { ArtifactsController } from './artifacts/artifacts.controller';
 import { ExperimentsController } from './experiments/experiments.controller';
 import { runEventBusProvider, runQueueProvider, RunQueueLifecycle } from './queue/run-queue.provider';
 import { RunEventStream } from './runs/run-event-stream';
+import { RunSearchService } from './runs/run-search.service';
 import { RunsController } from './runs/runs.controller';
 import { RunsService } from './runs/runs.service';
 import { SweepsController } from './sweeps/sweeps.controller';
@@ -11,7 +12,7 @@ import { SweepsService } from './sweeps/sweeps.service';
 /** The training service: the API, and training unless GENLAB_TRAINING_ROLE is 'api'. */
 @Module({
   controllers: [ExperimentsController, RunsController, SweepsController, ArtifactsController],
-  providers: [runEventBusProvider, RunEventStream, runQueueProvider, RunQueueLifecycle, RunsService, SweepsService],
+  providers: [runEventBusProvider, RunEventStream, runQueueProvider, RunQueueLifecycle, RunsService, RunSearchService, SweepsService],
 })
 export class TrainingModule {}
 

@@ -13,6 +13,7 @@ import { findMigrationsRoot } from './migrations/migrations-directory';
 import { Migrator } from './migrations/migrator';
 import { createPrismaClient } from './prisma-client.factory';
 import { createRunRepository, type RunRepository } from './runs/run.repository';
+import { createRunSearchRepository, type RunSearchRepository } from './runs/run-search.repository';
 import { createSweepRepository, type SweepRepository } from './sweeps/sweep.repository';
 
 export interface OpenDatabaseOptions {
@@ -31,6 +32,8 @@ export interface Database {
   readonly datasets: DatasetRepository;
   readonly experiments: ExperimentRepository;
   readonly runs: RunRepository;
+  /** Bulk reads for the runs table: candidates, final metrics, latest evaluation results. */
+  readonly runSearch: RunSearchRepository;
   readonly sweeps: SweepRepository;
   readonly metrics: MetricRepository;
   readonly checkpoints: CheckpointRepository;
@@ -64,6 +67,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     datasets: createDatasetRepository(db, files),
     experiments: createExperimentRepository(db),
     runs: createRunRepository(db, files),
+    runSearch: createRunSearchRepository(db),
     sweeps: createSweepRepository(db),
     metrics: createMetricRepository(db),
     checkpoints: createCheckpointRepository(db, files),

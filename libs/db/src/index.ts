@@ -10,8 +10,13 @@ export { DATASET_KINDS, type Dataset, type DatasetKind, type NewDataset } from '
 export type { ExperimentRepository } from './experiments/experiment.repository';
 export type { Experiment, ExperimentSummary, NewExperiment } from './experiments/experiment.types';
 export type { RunRepository } from './runs/run.repository';
+export type { LatestEvaluationResult, RunSearchRepository } from './runs/run-search.repository';
 export {
+  MAX_RUN_NOTES_LENGTH,
+  MAX_RUN_TAGS,
+  MAX_RUN_TAG_VALUE_LENGTH,
   RUN_STATUSES,
+  RUN_TAG_KEY_PATTERN,
   type ClaimOptions,
   type ClaimedProgress,
   type NewRun,
@@ -21,6 +26,7 @@ export {
   type RunProgress,
   type RunStatus,
   type RunStatusChange,
+  type RunUpdate,
 } from './runs/run.types';
 export { ClaimLostError, isClaimLost } from './runs/run-claim';
 export { MAX_SWEEP_RUNS, type SweepRepository } from './sweeps/sweep.repository';

@@ -71,4 +71,18 @@ describe('sortRecords', () => {
   it('orders text alphabetically and is stable for ties', () => {
     expect(sortRecords(runs, parseField('family'), 'asc').map((r) => r.id)).toEqual(['r4', 'r5', 'r1', 'r2', 'r3']);
   });
+
+  it('filters and sorts on tags; a run without the tag never matches a comparison on it', () => {
+    const tagged = [
+      { ...run('t1', 'vae', {}, {}), tags: { team: 'Vision', stage: 'baseline' } },
+      { ...run('t2', 'vae', {}, {}), tags: { team: 'audio' } },
+      run('t3', 'vae', {}, {}),
+    ];
+    const ids = (query: string) => tagged.filter((r) => matches(parseQuery(query), r)).map((r) => r.id);
+    expect(ids('tags.team = "vision"')).toEqual(['t1']);
+    expect(ids('tags.team != "vision"')).toEqual(['t2']);
+    expect(ids('tags.stage = "baseline" or tags.team = "audio"')).toEqual(['t1', 't2']);
+    expect(ids('not tags.team = "audio"')).toEqual(['t1', 't3']);
+    expect(sortRecords(tagged, parseField('tags.team'), 'asc').map((r) => r.id)).toEqual(['t2', 't1', 't3']);
+  });
 });

@@ -9,6 +9,8 @@ export interface RunRecord {
   readonly params: unknown;
   /** Latest value of each metric by key ('train/loss', 'test_nll', ...). */
   readonly metrics: Readonly<Record<string, number>>;
+  /** The run's tags; absent reads as none. */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export type FieldValue = string | number | boolean | undefined;
@@ -22,6 +24,8 @@ export function fieldValue(record: RunRecord, field: Field): FieldValue {
       const value = Object.hasOwn(record.metrics, field.key) ? record.metrics[field.key] : undefined;
       return typeof value === 'number' && !Number.isNaN(value) ? value : undefined;
     }
+    case 'tags':
+      return record.tags && Object.hasOwn(record.tags, field.key) ? record.tags[field.key] : undefined;
     case 'params': {
       let current: unknown = record.params;
       for (const part of field.path) {

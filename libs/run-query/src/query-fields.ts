@@ -15,12 +15,15 @@ export type AttributeName = keyof typeof ATTRIBUTES;
 
 /**
  * What a query compares: an attribute (`family`), a config parameter (`params.beta`,
- * `params.hiddenDims.0`) or a metric (`metrics.test_nll`, `metrics.train/loss`).
+ * `params.hiddenDims.0`), a metric (`metrics.test_nll`, `metrics.train/loss`) or a tag
+ * (`tags.team`, `tags.stage.v2`: everything after `tags.` is the key).
  */
 export type Field =
   | { readonly scope: 'attribute'; readonly name: AttributeName; readonly text: string }
   | { readonly scope: 'params'; readonly path: readonly string[]; readonly text: string }
-  | { readonly scope: 'metrics'; readonly key: string; readonly text: string };
+  | { readonly scope: 'metrics'; readonly key: string; readonly text: string }
+  /** A run tag (`tags.team`): text, compared with = and !=. */
+  | { readonly scope: 'tags'; readonly key: string; readonly text: string };
 
 const isAttribute = (name: string): name is AttributeName => Object.hasOwn(ATTRIBUTES, name);
 
@@ -30,19 +33,22 @@ export function parseField(text: string, position = 0): Field {
   if (dot < 0) {
     const name = text.toLowerCase();
     if (isAttribute(name)) return { scope: 'attribute', name, text: name };
-    throw new QueryError(`unknown field '${text}' at column ${position + 1}${suggest(name)}: use one of ${Object.keys(ATTRIBUTES).join(', ')}, or params.<name> or metrics.<name>`, position, text.length);
+    throw new QueryError(`unknown field '${text}' at column ${position + 1}${suggest(name)}: use one of ${Object.keys(ATTRIBUTES).join(', ')}, or params.<name>, metrics.<name> or tags.<key>`, position, text.length);
   }
   const scope = text.slice(0, dot).toLowerCase();
   const rest = text.slice(dot + 1);
-  if (scope !== 'params' && scope !== 'metrics') {
-    throw new QueryError(`unknown prefix '${text.slice(0, dot)}.' at column ${position + 1}${suggestScope(scope)}: fields with a dot start with params. or metrics.`, position, dot + 1);
+  if (scope !== 'params' && scope !== 'metrics' && scope !== 'tags') {
+    throw new QueryError(`unknown prefix '${text.slice(0, dot)}.' at column ${position + 1}${suggestScope(scope)}: fields with a dot start with params., metrics. or tags.`, position, dot + 1);
   }
   const path = rest.split('.');
   if (rest === '' || path.some((part) => part === '')) {
-    throw new QueryError(`'${text}' at column ${position + 1} needs a name after each dot, e.g. ${scope}.${scope === 'params' ? 'beta' : 'test_nll'}`, position, text.length);
+    throw new QueryError(`'${text}' at column ${position + 1} needs a name after each dot, e.g. ${scope}.${EXAMPLE_NAME[scope]}`, position, text.length);
   }
-  return scope === 'params' ? { scope, path, text: `params.${rest}` } : { scope, key: rest, text: `metrics.${rest}` };
+  if (scope === 'params') return { scope, path, text: `params.${rest}` };
+  return { scope, key: rest, text: `${scope}.${rest}` };
 }
+
+const EXAMPLE_NAME = { params: 'beta', metrics: 'test_nll', tags: 'team' } as const;
 
 function suggest(name: string): string {
   const close = Object.keys(ATTRIBUTES).find((known) => editDistance(known, name) <= 2);
@@ -50,7 +56,7 @@ function suggest(name: string): string {
 }
 
 function suggestScope(scope: string): string {
-  const close = ['params', 'metrics'].find((known) => editDistance(known, scope) <= 2 || (scope === 'param' || scope === 'metric' ? known.startsWith(scope) : false));
+  const close = ['params', 'metrics', 'tags'].find((known) => editDistance(known, scope) <= 2 || (['param', 'metric', 'tag'].includes(scope) ? known.startsWith(scope) : false));
   return close ? ` (did you mean ${close}.?)` : '';
 }
 

@@ -121,4 +121,27 @@ describe('parseQuery errors say where and what was expected', () => {
     expect(errorOf('!(seed = 1)').message).toMatch(/write != for "not equal", or not/);
     expect(errorOf('seed = 3x').message).toMatch(/'3x' at column 8 is not a number/);
   });
+
+  describe('tags', () => {
+    it('reads tags.<key> with dots and dashes in the key as one tag field', () => {
+      expect(parseQuery('tags.stage.v2-b = "baseline" or tags.team != "x"')).toEqual({
+        type: 'or',
+        operands: [
+          { type: 'compare', field: { scope: 'tags', key: 'stage.v2-b', text: 'tags.stage.v2-b' }, operator: '=', value: 'baseline' },
+          { type: 'compare', field: { scope: 'tags', key: 'team', text: 'tags.team' }, operator: '!=', value: 'x' },
+        ],
+      });
+    });
+
+    it('refuses ordering, unquoted values and ranges on tags, saying tags are text', () => {
+      expect(errorOf('tags.team < "b"').message).toMatch(/tags\.team is a tag, and tags are text: use = or != with it, not </);
+      expect(errorOf('tags.priority = 1').message).toMatch(/write the value in quotes, as in tags\.priority = "1"/);
+      expect(errorOf('tags.priority in [1, 2]').message).toMatch(/tags\.priority is text/);
+      expect(errorOf('tags. = "x"').message).toMatch(/needs a name after each dot, e\.g\. tags\.team/);
+    });
+
+    it('suggests tags. for a misspelt prefix', () => {
+      expect(errorOf('tag.team = "x"').message).toMatch(/did you mean tags\.\?/);
+    });
+  });
 });

@@ -225,7 +225,7 @@ class Parser {
   }
 
   private range(field: Field, fieldToken: Token, low: number, lowInclusive: boolean, high: number, highInclusive: boolean, lowToken: Token): QueryNode {
-    if (field.scope === 'attribute' && ATTRIBUTES[field.name].type === 'text') {
+    if (field.scope === 'tags' || (field.scope === 'attribute' && ATTRIBUTES[field.name].type === 'text')) {
       throw new QueryError(`${field.text} is text ${at(fieldToken)}: it takes = or != and a "quoted string", not a range`, fieldToken.position, fieldToken.length);
     }
     if (low > high || (low === high && !(lowInclusive && highInclusive))) {
@@ -247,6 +247,10 @@ function checkComparison(field: Field, operator: ComparisonOperator, value: Valu
     throw new QueryError(`${message} (${at(token)})`, token.position, Math.max(1, token.length));
   };
   if (field.scope === 'metrics' && typeof value !== 'number') wrong(`${field.text} is a number: compare it with a number, not ${describeToken(valueToken)}`);
+  if (field.scope === 'tags') {
+    if (ordering) wrong(`${field.text} is a tag, and tags are text: use = or != with it, not ${operator}`, fieldToken);
+    if (typeof value !== 'string') wrong(`${field.text} is a tag, and tags are text: write the value in quotes, as in ${field.text} = "${value}"`);
+  }
   if (field.scope === 'attribute') {
     const spec = ATTRIBUTES[field.name];
     if (spec.type === 'number' && typeof value !== 'number') wrong(`${field.text} is a number: compare it with a number, not ${describeToken(valueToken)}`);

@@ -1,5 +1,6 @@
 import { toTimestamp, trainingV1 } from '@genlab/contracts';
 import type { Checkpoint, MetricPoint, Run, RunStatus } from '@genlab/db';
+import type { RunSearchHit } from './run-search.service';
 
 const STATUS: Record<RunStatus, trainingV1.RunStatus> = {
   queued: trainingV1.RunStatus.RUN_STATUS_QUEUED,
@@ -30,6 +31,8 @@ export function toRunMessage(run: Run): trainingV1.Run {
     heartbeatTime: toTimestamp(run.heartbeatAt),
     attempts: run.attempts,
     stopRequested: run.stopRequested,
+    tags: { ...run.tags },
+    notes: run.notes,
   };
 }
 
@@ -45,5 +48,15 @@ export function toCheckpointMessage(checkpoint: Checkpoint): trainingV1.Checkpoi
     artifactId: checkpoint.artifactId,
     createTime: toTimestamp(checkpoint.createdAt),
     validationLoss: checkpoint.validationLoss ?? undefined,
+  };
+}
+
+export function toRunSearchResultMessage(hit: RunSearchHit): trainingV1.RunSearchResult {
+  return {
+    run: toRunMessage(hit.run),
+    metrics: hit.metrics,
+    evaluationResults: hit.evaluationResults,
+    experimentName: hit.experimentName,
+    datasetName: hit.datasetName,
   };
 }

@@ -109,7 +109,7 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
  * Values a REAL column cannot give back as they were (SQLite stores NaN as NULL and −0 as the
  * integer 0), kept by name instead, the same way on both databases.
  */
-const SPECIAL_VALUES: Record<string, number> = { nan: Number.NaN, inf: Number.POSITIVE_INFINITY, '-inf': Number.NEGATIVE_INFINITY, '-0': -0 };
+export const SPECIAL_VALUES: Readonly<Record<string, number>> = { nan: Number.NaN, inf: Number.POSITIVE_INFINITY, '-inf': Number.NEGATIVE_INFINITY, '-0': -0 };
 
 function specialOf(value: number): string | undefined {
   if (Number.isNaN(value)) return 'nan';

@@ -20,7 +20,9 @@ import {
   type RunProgress,
   type RunStatus,
   type RunStatusChange,
+  type RunUpdate,
 } from './run.types';
+import { applyTagChanges, readTags, runUpdateSchema, writeTags } from './run-tags';
 
 export interface RunRepository {
   /** A new run in status 'queued'. */
@@ -60,6 +62,12 @@ export interface RunRepository {
    * for a run that has already ended.
    */
   requestStop(id: string): Promise<Run>;
+  /**
+   * Changes the run's tags and notes, whatever its status. INVALID_ARGUMENT naming the field
+   * for a bad key, value or notes, or when the run would have more than MAX_RUN_TAGS tags;
+   * concurrent updates of different tags all apply (the tag map is compared and swapped).
+   */
+  update(id: string, change: RunUpdate): Promise<Run>;
   /** Deletes the run with its metrics, checkpoints, evaluations and artifacts (rows and files). */
   delete(id: string): Promise<void>;
 }
@@ -223,6 +231,22 @@ export function createRunRepository(db: DbClient, files: ArtifactFiles): RunRepo
       throw failedPrecondition(`run '${id}' has already ended (${current.status})`, { id, status: current.status });
     },
 
+    async update(id, change) {
+      const { setTags, removeTagKeys, notes } = parseInput(runUpdateSchema, change, 'run update');
+      for (let attempt = 0; ; attempt++) {
+        const current = await db.run.findUnique({ where: { id }, select: { tags: true } });
+        if (!current) throw notFound('run', id);
+        const tags = writeTags(applyTagChanges(readTags(current.tags), setTags, removeTagKeys));
+        const [row] = await db.run.updateManyAndReturn({
+          where: { id, tags: current.tags },
+          data: { tags, ...(notes !== undefined && { notes }) },
+        });
+        if (row) return toRun(row);
+        // Another update changed the tags in between: apply ours to its result.
+        if (attempt >= 20) throw failedPrecondition(`run '${id}' is being updated by others: try again`, { id });
+      }
+    },
+
     async delete(id) {
       const keys = await db.$transaction(async (tx) => {
         await requireRun(tx, id);
@@ -255,6 +279,8 @@ export function toRun(row: RunRow): Run {
     attempts: row.attempts,
     sweepId: row.sweepId,
     sweepIndex: row.sweepIndex,
+    tags: readTags(row.tags),
+    notes: row.notes,
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,

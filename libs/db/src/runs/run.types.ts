@@ -33,6 +33,10 @@ export interface Run {
   /** The sweep that created the run, if any, and its place among the sweep's runs. */
   readonly sweepId: string | null;
   readonly sweepIndex: number | null;
+  /** User labels (MLflow-style), string → string. */
+  readonly tags: Readonly<Record<string, string>>;
+  /** Free text about the run ('' when none). */
+  readonly notes: string;
   readonly createdAt: Date;
   readonly startedAt: Date | null;
   readonly finishedAt: Date | null;
@@ -47,6 +51,22 @@ export interface NewRun {
   readonly seed: number;
   readonly totalSteps: number;
   readonly backend?: string;
+}
+
+/** Limits on a run's tags and notes. */
+export const RUN_TAG_KEY_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+export const MAX_RUN_TAG_VALUE_LENGTH = 256;
+export const MAX_RUN_TAGS = 50;
+export const MAX_RUN_NOTES_LENGTH = 10_000;
+
+/** A change to a run's user-editable fields; what is left out stays as it is. */
+export interface RunUpdate {
+  /** Tags to add or overwrite. */
+  readonly setTags?: Readonly<Record<string, string>>;
+  /** Tags to remove (keys the run does not have are ignored). Applied before `setTags`. */
+  readonly removeTagKeys?: readonly string[];
+  /** Replaces the notes. */
+  readonly notes?: string;
 }
 
 export interface RunStatusChange {

@@ -45,6 +45,8 @@ export const RPC_POLICIES: Readonly<Record<string, RpcPolicy>> = {
   'TrainingService/GetRun': read,
   'TrainingService/ListRuns': read,
   'TrainingService/StopRun': modifies('run'),
+  'TrainingService/UpdateRun': modifies('run'),
+  'TrainingService/SearchRuns': read,
   // A sweep creates runs: its caller owns every one of them (and may stop them).
   'TrainingService/StartSweep': { access: 'create', owns: { kind: 'run', id: sweepRunIds } },
   'TrainingService/GetSweep': read,
