@@ -161,7 +161,8 @@ describe('dashboard pages', () => {
     await expect.poll(() => imagesLoaded(page, '[data-testid="compare-grid"] img'), { timeout: 30_000 }).toBe(true);
     await screenshot(page, 'compare');
 
-    // The step is part of the address: a reload shows the same step.
+    // The step is part of the address (written once the slider settles): a reload shows the same step.
+    await page.waitForURL(/step=12/);
     await page.reload();
     await expect.poll(gridSteps).toEqual(['12', '12']);
     await page.close();
