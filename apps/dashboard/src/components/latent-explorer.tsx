@@ -35,7 +35,10 @@ const PAD = 300;
 const GRID_STEPS = 21;
 const TICKS = [-3, -2, -1, 0, 1, 2, 3];
 
-/** Decode codes `[n, Z]` to a plain array; every tensor made on the way is freed. */
+/**
+ * Decode codes `[n, Z]` to a plain array; every tensor made on the way is freed. A synchronous
+ * read is fine here: once per pointer move, on the CPU backend, where the values are already in memory.
+ */
 function decode({ tf, model }: Loaded, codes: Float32Array, n: number, latentDim: number): Float32Array {
   return tf.tidy(() => (model.predict(tf.tensor2d(codes, [n, latentDim])) as Tensor).dataSync() as Float32Array);
 }
@@ -91,8 +94,12 @@ export function LatentExplorer({ modelUrl, latentDim, dataShape }: { modelUrl: s
       const tf = await import('@tensorflow/tfjs');
       await tf.setBackend('cpu');
       await tf.ready();
-      model = await tf.loadLayersModel(modelUrl);
-      if (cancelled) return;
+      const loadedModel = await tf.loadLayersModel(modelUrl);
+      if (cancelled) {
+        loadedModel.dispose(); // unmounted while loading: the cleanup below has already run
+        return;
+      }
+      model = loadedModel;
       window.__genlabLatentExplorer = { numTensors: () => tf.memory().numTensors, backend: tf.getBackend() };
       setLoaded({ tf, model });
     })().catch((error: unknown) => {
