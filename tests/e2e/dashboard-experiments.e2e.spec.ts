@@ -256,4 +256,41 @@ describe('dashboard: generative vs discriminative and latent structure', () => {
     expect(await page.getByRole('heading', { name: 'Latent space' }).count()).toBe(0);
     await page.close();
   });
+
+  it('starts the data-efficiency comparison from the experiment page: field errors first, then the sweep, landing back on the experiment', async () => {
+    const { training } = stack.clients;
+    const experimentId = (await unary(training.createExperiment, training, { name: 'labels-from-the-form', description: '' })).id;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(`${stack.dashboardUrl}/experiments/${experimentId}`);
+    await page.getByTestId('data-efficiency-link').click();
+    await page.waitForURL(/\/data-efficiency$/);
+    const form = page.getByTestId('data-efficiency-form');
+    // ring8 has 1,000 training examples: the defaults offer the template's sizes that fit.
+    expect(await form.getByLabel('Label counts').inputValue()).toBe('100, 300, 1000');
+
+    await form.getByLabel('Label counts').fill('16, 0');
+    await form.getByTestId('start-sweep').click();
+    await expect.poll(() => form.getByTestId('field-error').allTextContents()).toEqual(["'0' is not a label count (an integer from 1 to 10000000)"]);
+
+    // The training service's own refusal (more labels than the training split) comes back on the form.
+    // ring8's points lie outside [0, 1]: a Gaussian likelihood, through the extra config.
+    await form.getByLabel('Other config').fill('{"likelihood": "gaussian", "hiddenDims": [16]}');
+    await form.getByLabel('Label counts').fill('16, 5000');
+    await form.getByTestId('start-sweep').click();
+    await expect.poll(() => form.getByTestId('form-errors').textContent()).toMatch(/5000 is more than the 1000 examples of the training split/);
+    await screenshot(page, 'data-efficiency-form');
+
+    await form.getByLabel('Label counts').fill('16, 64');
+    await form.getByLabel('Seeds').fill('0');
+    await form.getByLabel('Steps per run').fill('20');
+    await form.getByTestId('start-sweep').click();
+    await page.waitForURL(new RegExp(`/experiments/${experimentId}$`));
+    const runs = (await unary(training.listRuns, training, { experimentId, pageSize: 10, offset: 0 })).runs;
+    expect(runs.map((r) => JSON.parse(r.configJson)).map((c) => [c.labelledExamples, c.conditional, c.maxSteps]).sort()).toEqual([
+      [16, true, 20],
+      [64, true, 20],
+    ]);
+    expect(await page.getByTestId('run-row').count()).toBe(2);
+    await page.close();
+  });
 });

@@ -51,7 +51,10 @@ export default async function ExperimentPage({ params, searchParams }: PageProps
           {formatCount(experiment.runCount)} runs · created <Time date={fromTimestamp(experiment.createTime)} /> · last
           activity <Time date={fromTimestamp(experiment.lastActivityTime)} relative /> ·{' '}
           <Link href={`/runs?experiment=${encodeURIComponent(id)}`}>filter, sort, compare and export in the runs table</Link> ·{' '}
-          <Link href={`/runs/new?experiment=${encodeURIComponent(id)}`}>new run</Link>
+          <Link href={`/runs/new?experiment=${encodeURIComponent(id)}`}>new run</Link> ·{' '}
+          <Link href={`${basePath}/data-efficiency`} data-testid="data-efficiency-link">
+            generative vs discriminative as labels grow
+          </Link>
         </p>
         {efficiency instanceof ServiceUnavailableError ? (
           <ServiceDown error={efficiency} compact />
