@@ -54,9 +54,12 @@ export function ParallelCoordinatesChart({ layout, metricLabel, formatValue, dir
                 </g>
               ))}
               {axis.missingY !== undefined && (
-                <text className="pc-tick" x={axis.x} y={axis.missingY + 4} textAnchor="middle">
-                  —
-                </text>
+                <g className="pc-missing">
+                  <line x1={axis.x} x2={axis.x} y1={bottom} y2={axis.missingY} />
+                  <text className="pc-tick" x={axis.x - 6} y={axis.missingY + 4} textAnchor="end">
+                    n/a
+                  </text>
+                </g>
               )}
             </g>
           );
@@ -79,7 +82,7 @@ export function ParallelCoordinatesChart({ layout, metricLabel, formatValue, dir
         {missing > 0 && layout.scale && (
           <span className="muted">
             <span className="swatch" style={{ background: NO_VALUE_COLOR }} />
-            {missing} {missing === 1 ? 'run has' : 'runs have'} no value (through “—”)
+            {missing} {missing === 1 ? 'run has' : 'runs have'} no value (drawn through “n/a” under the axis)
           </span>
         )}
       </figcaption>

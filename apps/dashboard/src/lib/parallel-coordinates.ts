@@ -6,7 +6,7 @@ import { compareParamValues, formatParamValue, paramValue, type ParamValue } fro
  * metric; each run a polyline through its values, coloured by its metric value. Numeric
  * axes are scaled (log when every value is positive and they span two decades or more),
  * other axes hold their categories evenly spaced. A run without a value on an axis passes
- * through a "—" slot under that axis.
+ * through an "n/a" slot under that axis.
  */
 
 export interface ParallelRun {

@@ -174,9 +174,11 @@ export default async function ComparePage({ searchParams }: PageProps<'/compare'
                     {groups.map((g) => (
                       <li key={g.key} data-runs={g.runs} title={`runs ${g.runIds.map(shortId).join(', ')}`}>
                         <span className="swatch swatch-band" style={{ background: g.color }} />
-                        <code>{g.label}</code>
-                        {` · ${g.runs} ${g.runs === 1 ? 'run' : 'runs'}`}
-                        {g.runs > 1 && <span className="muted">{` (seeds ${[...new Set(g.seeds)].join(', ')})`}</span>}
+                        <span>
+                          <code>{g.label}</code>
+                          {` · ${g.runs} ${g.runs === 1 ? 'run' : 'runs'}`}
+                          {g.runs > 1 && <span className="muted">{` (seeds ${[...new Set(g.seeds)].join(', ')})`}</span>}
+                        </span>
                       </li>
                     ))}
                   </ul>
