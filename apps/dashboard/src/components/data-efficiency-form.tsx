@@ -2,6 +2,7 @@
 
 import { useActionState, useState } from 'react';
 import { startDataEfficiency, type DataEfficiencyFormState } from '@/app/experiments/[id]/data-efficiency/actions';
+import { FieldError, FormErrors } from './form-messages';
 
 export interface LabelledDatasetOption {
   id: string;
@@ -29,16 +30,7 @@ export function DataEfficiencyForm({ experimentId, datasets, families }: { exper
   };
   return (
     <form action={action} className="run-form" data-testid="data-efficiency-form" noValidate>
-      {state.formErrors.length > 0 && (
-        <div className="notice notice-error" role="alert" data-testid="form-errors">
-          <strong>The training service did not start the sweep:</strong>
-          <ul>
-            {state.formErrors.map((message) => (
-              <li key={message}>{message}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <FormErrors title="The training service did not start the sweep:" messages={state.formErrors} />
       <fieldset className="form-grid">
         <legend>Comparison</legend>
         <label htmlFor="dataset">Dataset</label>
@@ -96,14 +88,5 @@ export function DataEfficiencyForm({ experimentId, datasets, families }: { exper
         </button>
       </div>
     </form>
-  );
-}
-
-function FieldError({ message }: { message?: string }) {
-  if (!message) return null;
-  return (
-    <div className="form-error small" role="alert" data-testid="field-error">
-      {message}
-    </div>
   );
 }

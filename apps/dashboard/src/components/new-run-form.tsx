@@ -3,6 +3,7 @@
 import { startTransition, useActionState, useState, type FormEvent } from 'react';
 import { startRunFromForm, type NewRunState } from '@/app/runs/new/actions';
 import { describeRule, readField, type ConfigField } from '@/lib/config-form';
+import { FieldError, FormErrors } from './form-messages';
 
 export interface FamilyOption {
   name: string;
@@ -89,16 +90,7 @@ export function NewRunForm({ families, datasets, experiments, initial }: {
 
   return (
     <form onSubmit={onSubmit} className="run-form" data-testid="new-run-form" noValidate>
-      {state.formErrors.length > 0 && (
-        <div className="notice notice-error" role="alert" data-testid="form-errors">
-          <strong>The training service did not start the run:</strong>
-          <ul>
-            {state.formErrors.map((message) => (
-              <li key={message}>{message}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <FormErrors title="The training service did not start the run:" messages={state.formErrors} />
 
       <fieldset>
         <legend>Family</legend>
@@ -172,15 +164,6 @@ export function NewRunForm({ families, datasets, experiments, initial }: {
         {Object.keys(clientErrors).length > 0 && submitted && <span className="form-error">Fix the fields marked above first.</span>}
       </div>
     </form>
-  );
-}
-
-function FieldError({ message }: { message?: string }) {
-  if (!message) return null;
-  return (
-    <div className="form-error small" role="alert" data-testid="field-error">
-      {message}
-    </div>
   );
 }
 
