@@ -117,8 +117,14 @@ describe('dashboard compare: grouped curves and parallel coordinates', () => {
     const ids = runs.slice(0, 4).map((r) => r.id);
     const page = await browser.newPage({ viewport: { width: 1280, height: 1200 } });
     await page.goto(compareUrl(ids));
-    await page.getByTestId('loss-chart').waitFor();
-    expect(await page.getByTestId('grouped-chart').count()).toBe(0);
+    // Runs that differ only by their seed are grouped without being asked.
+    await page.getByTestId('grouped-chart').waitFor();
+    expect(await page.getByTestId('group-by').inputValue()).toBe('seed');
+    expect(await page.getByTestId('group-legend').locator('li').allTextContents()).toEqual([
+      'beta = 1 · 2 runs (seeds 1, 2)',
+      'beta = 4 · 2 runs (seeds 1, 2)',
+    ]);
+    expect(await page.getByTestId('std-band').count()).toBe(2);
 
     // Parallel coordinates: beta is the one param that varies; the metric defaults to the evaluation result.
     const chart = page.getByTestId('parallel-coordinates');
@@ -167,23 +173,20 @@ describe('dashboard compare: grouped curves and parallel coordinates', () => {
     expect(page.url()).toMatch(/group=beta/);
     await screenshot(page, 'compare-parallel');
 
-    // Back: test_nll again, still grouped; back again: one curve per run.
+    // Back: test_nll again, still by beta; back again: the automatic grouping by seed.
     await page.goBack();
     await expect.poll(() => page.getByTestId('pc-metric').inputValue()).toBe('test_nll');
-    expect(await page.getByTestId('grouped-chart').count()).toBe(1);
+    expect(await page.getByTestId('group-by').inputValue()).toBe('beta');
     await page.goBack();
-    await page.getByTestId('loss-chart').waitFor();
-    expect(await page.getByTestId('grouped-chart').count()).toBe(0);
-    expect(await page.getByTestId('group-by').inputValue()).toBe('');
+    await expect.poll(() => page.getByTestId('group-by').inputValue()).toBe('seed');
+    expect(page.url()).not.toMatch(/group=/);
 
-    // Seeds grouping: configs equal but for the seed, labelled by what varies.
-    await page.goto(compareUrl(ids, '&group=seed'));
-    await page.getByTestId('grouped-chart').waitFor();
-    expect(await page.getByTestId('group-legend').locator('li').allTextContents()).toEqual([
-      'beta = 1 · 2 runs (seeds 1, 2)',
-      'beta = 4 · 2 runs (seeds 1, 2)',
-    ]);
-    expect(await page.getByTestId('std-band').count()).toBe(2);
+    // No grouping: one curve per run.
+    await page.getByTestId('group-by').selectOption('none');
+    await page.waitForURL(/group=none/);
+    await page.getByTestId('loss-chart').waitFor();
+    expect(await page.locator('[data-testid="loss-chart"] path[data-key]').count()).toBe(4);
+    expect(await page.getByTestId('grouped-chart').count()).toBe(0);
     await page.close();
   });
 

@@ -67,22 +67,24 @@ export default async function ComparePage({ searchParams }: PageProps<'/compare'
     const differing = paramColumns(records, [], 6).map((f) => f.slice(7));
     const configs = runs.map((r) => JSON.parse(r.run.configJson || '{}') as Record<string, unknown>);
     const varying = varyingParams(configs);
-    const groupBy = groupText === SEED_GROUPING || (groupText && varying.includes(groupText)) ? groupText : undefined;
+    const groupable = runs.map((r, i) => ({ id: r.run.id, family: r.run.family, datasetId: r.run.datasetId, seed: r.run.seed, config: configs[i] as Record<string, unknown> }));
+    // Without a choice in the address, runs that differ only by their seed are grouped (mean ± std over seeds); `group=none` turns that off.
+    const seedsRepeat = groupRuns(groupable, SEED_GROUPING).some((g) => g.runIds.length > 1);
+    const chosenGroup = groupText === SEED_GROUPING || groupText === 'none' || (groupText && varying.includes(groupText)) ? groupText : undefined;
+    const automatic = chosenGroup === undefined && seedsRepeat;
+    const groupBy = chosenGroup === 'none' ? undefined : (chosenGroup ?? (automatic ? SEED_GROUPING : undefined));
     const finals = runs.map((r) => finalValues(r.points, r.evaluations));
     const choices = metricChoices(finals);
     const pcChoice = choices.find((c) => c.key === pcText) ?? choices[0];
-    const keep = { run: ids, step: stepText, group: groupBy, pc: pcChoice?.key === pcText ? pcText : undefined };
+    const keep = { run: ids, step: stepText, group: chosenGroup, pc: pcChoice?.key === pcText ? pcText : undefined };
     const state = { ...keep, metric: chosenMetric && chosenMetric === metric ? metric : undefined, log: log ? '1' : undefined };
     const groupOptions = [
-      { value: '', label: 'none (a curve per run)' },
-      { value: SEED_GROUPING, label: 'seed (runs equal but for the seed)' },
-      ...varying.map((name) => ({ value: name, label: name })),
-    ].map((o) => ({ ...o, href: hrefWith('/compare', { ...state, group: o.value || undefined }) }));
+      { value: 'none', label: 'none (a curve per run)', param: seedsRepeat ? 'none' : undefined },
+      { value: SEED_GROUPING, label: `seed (runs equal but for the seed${automatic ? '; automatic' : ''})`, param: SEED_GROUPING },
+      ...varying.map((name) => ({ value: name, label: name, param: name })),
+    ].map(({ param, ...o }) => ({ ...o, href: hrefWith('/compare', { ...state, group: param }) }));
     const groups = groupBy
-      ? groupRuns(
-          runs.map((r, i) => ({ id: r.run.id, family: r.run.family, datasetId: r.run.datasetId, seed: r.run.seed, config: configs[i] as Record<string, unknown> })),
-          groupBy,
-        ).map((group, i) => {
+      ? groupRuns(groupable, groupBy).map((group, i) => {
           const curves = series.filter((_, r) => group.runIds.includes(runs[r]?.run.id ?? '')).filter((s) => s.points.length > 0);
           return { ...group, color: colorAt(i), runs: curves.length, points: aggregateCurves(curves.map((s) => s.points)) };
         })
@@ -162,7 +164,7 @@ export default async function ComparePage({ searchParams }: PageProps<'/compare'
                     </Link>
                   ))}
                 </nav>
-                <CompareSelect label="Group by" value={groupBy ?? ''} options={groupOptions} testId="group-by" />
+                <CompareSelect label="Group by" value={groupBy ?? 'none'} options={groupOptions} testId="group-by" />
                 <Link className="chart-log" href={hrefWith('/compare', { ...keep, metric, log: log ? undefined : '1' })} replace scroll={false}>
                   {log ? 'linear scale' : 'log scale'}
                 </Link>
