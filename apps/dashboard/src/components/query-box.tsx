@@ -7,6 +7,7 @@ const EXAMPLES = [
   'status = "completed" or status = "running"',
   'params.beta in [0.5, 4) and not family = "dcgan"',
   'metrics.train/loss < 2',
+  'tags.team = "vision" or tags.stage = "baseline"',
 ];
 
 /**
@@ -39,7 +40,7 @@ export function QueryBox({ query, keep }: { query: string; keep: Record<string, 
           Compare attributes (<code>family</code>, <code>dataset</code>, <code>status</code>, <code>experiment</code>, <code>id</code>,{' '}
           <code>seed</code>, <code>steps</code>), config values (<code>params.beta</code>, <code>params.hiddenDims.0</code>) and final
           metrics (<code>metrics.train/loss</code>, <code>metrics.neg_elbo</code>, <code>metrics.fid</code>; bits/dim as{' '}
-          <code>metrics.neg_elbo_bpd</code>) with <code>= != &lt; &lt;= &gt; &gt;=</code>, ranges <code>params.beta in [1, 4)</code> or{' '}
+          <code>metrics.neg_elbo_bpd</code>), and tags (<code>tags.team = &quot;vision&quot;</code>, text only) with <code>= != &lt; &lt;= &gt; &gt;=</code>, ranges <code>params.beta in [1, 4)</code> or{' '}
           <code>1 &lt;= params.beta &lt; 4</code>, and combine with <code>and</code>, <code>or</code>, <code>not</code> and parentheses. Text
           goes in quotes. A run without the field never matches.
         </p>

@@ -4,6 +4,8 @@ import { formatCount, shortId } from '@/lib/format';
 import { betterDirection, formatMeasurement, headerUnit } from '@/lib/measurement';
 import type { RunStatusName } from '@/lib/run-events';
 import type { RunRow } from '@/lib/server/runs-table';
+import { RunNotesEditor } from './run-notes-editor';
+import { RunTagsEditor } from './run-tags-editor';
 import { StatusBadge } from './status-badge';
 import { Time } from './time';
 
@@ -45,8 +47,9 @@ function formatParam(value: string | number | boolean | undefined): string {
 }
 
 /**
- * Runs as rows: attributes, the chosen params and final metrics, sortable by any column;
- * each row has a checkbox for the compare form around the table (`form` = its id).
+ * Runs as rows: attributes, tags, the chosen params and final metrics, sortable by any
+ * column but tags and notes (both editable in place); each row has a checkbox for the
+ * compare form around the table (`form` = its id).
  */
 export function RunsTable({ rows, paramColumns, metricColumns, sort, sortHref, compareForm }: {
   rows: RunRow[];
@@ -73,6 +76,7 @@ export function RunsTable({ rows, paramColumns, metricColumns, sort, sortHref, c
             {header('family', 'Family')}
             {header('dataset', 'Dataset')}
             {header('status', 'Status')}
+            <th>Tags</th>
             {header('seed', 'Seed', 'num')}
             {header('steps', 'Steps', 'num')}
             {paramColumns.map((field) => header(field, <code>{field.slice(7)}</code>, 'num', 'param'))}
@@ -81,6 +85,7 @@ export function RunsTable({ rows, paramColumns, metricColumns, sort, sortHref, c
               const unit = units(key);
               return header(field, <code>{key}</code>, 'num', [headerUnit(unit) || unit, betterDirection(key.replace(/_bpd$/, '')) === 'higher' ? '↑ better' : '↓ better'].filter(Boolean).join(' · '));
             })}
+            <th>Notes</th>
             <th>Created</th>
           </tr>
         </thead>
@@ -105,6 +110,9 @@ export function RunsTable({ rows, paramColumns, metricColumns, sort, sortHref, c
               <td>
                 <StatusBadge status={`RUN_STATUS_${String(record.attributes.status).toUpperCase()}` as RunStatusName} />
               </td>
+              <td>
+                <RunTagsEditor runId={run.id} tags={run.tags} />
+              </td>
               <td className="num">{run.seed}</td>
               <td className="num">
                 {formatCount(run.stepsDone)}
@@ -124,6 +132,9 @@ export function RunsTable({ rows, paramColumns, metricColumns, sort, sortHref, c
                   </td>
                 );
               })}
+              <td>
+                <RunNotesEditor runId={run.id} notes={run.notes} compact />
+              </td>
               <td>
                 <Time date={created} />
               </td>

@@ -7,6 +7,8 @@ import { EvaluateButton } from '@/components/evaluate-button';
 import { EvaluationsTable } from '@/components/evaluations-table';
 import { LatentProjectionView } from '@/components/latent-projection-view';
 import { RefreshWhile } from '@/components/refresh-while';
+import { RunNotesEditor } from '@/components/run-notes-editor';
+import { RunTagsEditor } from '@/components/run-tags-editor';
 import { LiveLossChart, LiveProgress, LiveStatus, LiveStatusReason, RunLive } from '@/components/run-live';
 import { SampleGrids } from '@/components/sample-grids';
 import { ServiceDown } from '@/components/service-down';
@@ -116,6 +118,14 @@ export default async function RunPage({ params, searchParams }: PageProps<'/runs
           </dd>
           <dt>Seed</dt>
           <dd>{run.seed}</dd>
+          <dt>Tags</dt>
+          <dd>
+            <RunTagsEditor runId={run.id} tags={run.tags} />
+          </dd>
+          <dt>Notes</dt>
+          <dd>
+            <RunNotesEditor runId={run.id} notes={run.notes} />
+          </dd>
           <dt>Backend</dt>
           <dd>{run.backend || '—'}</dd>
           <dt>Worker</dt>
