@@ -51,6 +51,12 @@ export class CheckpointKeeper {
   private lastGridMs = FIRST_GRID_ESTIMATE_MS;
   private recording: Promise<void> | undefined;
   private failure: unknown;
+  /**
+   * The run's checkpoints in step order, as the database holds them: known from `resume` on
+   * and kept up to date by this keeper (only the worker holding the claim adds or prunes a
+   * run's checkpoints), so retention needs no listing per checkpoint.
+   */
+  private known: Checkpoint[] | undefined;
 
   constructor(private readonly options: CheckpointKeeperOptions) {}
 
@@ -97,6 +103,7 @@ export class CheckpointKeeper {
         throw error;
       }),
     );
+    this.known?.push(checkpoint);
     this.options.onSaved(checkpoint);
     if (samples) await this.saveSampleGrid(samples, dataShape, step, checkpoint.id);
     await this.prune();
@@ -108,7 +115,7 @@ export class CheckpointKeeper {
    * it, and the sample grids of those steps, are deleted: the run continues from there.
    */
   async resume(): Promise<{ model: GenerativeModel; checkpoint: Checkpoint } | undefined> {
-    const { db, run, claimToken, logger } = this.options;
+    const { db, run, logger } = this.options;
     const checkpoints = await db.checkpoints.listByRun(run.id);
     for (let i = checkpoints.length - 1; i >= 0; i--) {
       const checkpoint = checkpoints[i] as Checkpoint;
@@ -120,26 +127,44 @@ export class CheckpointKeeper {
         logger.warn(`run ${run.id}: checkpoint at step ${checkpoint.step} is unusable (${error.message}); trying the one before`);
         continue;
       }
-      const kept = checkpoints.slice(0, i + 1).map((c) => c.id);
-      await this.retry('delete unusable checkpoints', () => db.checkpoints.prune(run.id, kept, { claimToken }));
+      // Always pruned: this also removes checkpoint bytes a crashed attempt left unrecorded.
+      await this.pruneTo(checkpoints, new Set(checkpoints.slice(0, i + 1).map((c) => c.id)), 'delete unusable checkpoints', true);
       await this.deleteSampleGridsAfter(checkpoint.step);
       return { model, checkpoint };
     }
-    if (checkpoints.length > 0) await this.retry('delete unusable checkpoints', () => db.checkpoints.prune(run.id, [], { claimToken }));
+    await this.pruneTo(checkpoints, new Set(), 'delete unusable checkpoints');
     await this.deleteSampleGridsAfter(0);
     return undefined;
   }
 
   /** Keeps the latest K checkpoints and the best by validation loss (plus any an evaluation refers to). */
   async prune(): Promise<void> {
-    const { db, run, claimToken, keep } = this.options;
-    const checkpoints = await db.checkpoints.listByRun(run.id);
+    const { db, run, keep } = this.options;
+    const checkpoints = this.known ?? (await db.checkpoints.listByRun(run.id));
     const kept = new Set(checkpoints.slice(-keep).map((c) => c.id));
     const best = checkpoints
       .filter((c) => c.validationLoss !== null)
       .reduce<Checkpoint | undefined>((a, c) => (a === undefined || (c.validationLoss as number) < (a.validationLoss as number) ? c : a), undefined);
     if (best) kept.add(best.id);
-    if (kept.size < checkpoints.length) await this.retry('prune checkpoints', () => db.checkpoints.prune(run.id, [...kept], { claimToken }));
+    await this.pruneTo(checkpoints, kept, 'prune checkpoints');
+  }
+
+  /**
+   * Deletes `checkpoints` not in `kept` and records what the run has left. A checkpoint that
+   * was not deleted (an evaluation refers to it), or a retried prune that cannot say what its
+   * first attempt deleted, makes the keeper read the list again.
+   */
+  private async pruneTo(checkpoints: readonly Checkpoint[], kept: ReadonlySet<string>, what: string, always = false): Promise<void> {
+    const { db, run, claimToken } = this.options;
+    const remaining = checkpoints.filter((c) => kept.has(c.id));
+    if (always || remaining.length < checkpoints.length) {
+      const deleted = await this.retry(what, () => db.checkpoints.prune(run.id, [...kept], { claimToken }));
+      if (deleted.length !== checkpoints.length - remaining.length) {
+        this.known = await db.checkpoints.listByRun(run.id);
+        return;
+      }
+    }
+    this.known = remaining;
   }
 
   private async load(checkpoint: Checkpoint): Promise<GenerativeModel> {
@@ -160,12 +185,13 @@ export class CheckpointKeeper {
    * A sample grid is a convenience, and drawing one (sampling, rendering, encoding a PNG) can
    * cost as much as tens of training steps of a small model: with a share below 1, checkpoints
    * get one while grids stay within that share of the run's time so far; the last step always
-   * gets one.
+   * gets one, so room for it is kept (a grid costs about what the last one did): counting
+   * the last step's grid, the grids of a run stay within the share.
    */
   private gridAffordable(step: number): boolean {
     const share = this.options.gridShare;
     if (step >= this.options.totalSteps || share >= 1) return true;
-    return this.gridMs + this.lastGridMs <= share * (performance.now() - this.startedAt);
+    return this.gridMs + 2 * this.lastGridMs <= share * (performance.now() - this.startedAt);
   }
 
   /** The samples a checkpoint's picture shows (undefined if the model cannot sample them). */

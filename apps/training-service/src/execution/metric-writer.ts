@@ -29,25 +29,32 @@ export interface MetricWriterOptions {
  */
 export class MetricWriter {
   private buffer: MetricPoint[] = [];
+  /** When the oldest buffered point was added (performance.now()). */
+  private oldestAt = 0;
   private writing: Promise<void> | undefined;
   private failure: unknown;
-  private readonly timer: NodeJS.Timeout;
+  /** Due when the oldest buffered point reaches maxDelayMs: armed only while points wait. */
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
   private readonly batchPoints: number;
+  private readonly maxDelayMs: number;
   private readonly maxBufferedPoints: number;
 
   constructor(private readonly options: MetricWriterOptions) {
     this.batchPoints = options.batchPoints ?? 200;
+    this.maxDelayMs = options.maxDelayMs ?? 1_000;
     this.maxBufferedPoints = options.maxBufferedPoints ?? 20_000;
-    this.timer = setInterval(() => this.startWrite(), options.maxDelayMs ?? 1_000);
-    this.timer.unref();
   }
 
   /** Buffers points (timestamped now); waits only when the buffer is over its bound. */
   add(points: readonly MetricSample[]): Promise<void> | void {
     this.throwIfFailed();
+    if (points.length === 0) return;
+    if (this.buffer.length === 0) this.oldestAt = performance.now();
     const time = new Date();
     for (const p of points) this.buffer.push({ runId: this.options.runId, key: p.key, step: p.step, value: p.value, time });
     if (this.buffer.length >= this.batchPoints) this.startWrite();
+    else this.arm();
     if (this.buffer.length >= this.maxBufferedPoints) return this.flush();
   }
 
@@ -62,11 +69,32 @@ export class MetricWriter {
   }
 
   close(): void {
-    clearInterval(this.timer);
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /**
+   * Schedules a write for when the oldest buffered point is maxDelayMs old (a write that is
+   * due while another is in flight starts when that one ends). Points written earlier, by a
+   * full batch or a flush, leave nothing to wait for: no write without a point this old.
+   */
+  private arm(): void {
+    if (this.timer !== undefined || this.closed || this.buffer.length === 0) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.startWrite();
+      },
+      Math.max(0, this.oldestAt + this.maxDelayMs - performance.now()),
+    );
+    this.timer.unref();
   }
 
   private startWrite(): void {
     if (this.writing || this.buffer.length === 0 || this.failure !== undefined) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
     const batch = this.buffer;
     this.buffer = [];
     this.writing = this.write(batch)
@@ -75,6 +103,8 @@ export class MetricWriter {
       })
       .finally(() => {
         this.writing = undefined;
+        if (this.buffer.length >= this.batchPoints) this.startWrite();
+        else this.arm();
       });
   }
 
