@@ -7,6 +7,7 @@ import { failedPrecondition, invalidArgument } from '@genlab/errors';
 import { NEVER_CANCELLED, type CallCancellation } from '@genlab/grpc';
 import { canDecode, canEncode, canExportDecoder, prepareDataset, type GenerativeModel } from '@genlab/models';
 import { DATABASE, GENLAB_CONFIG, loadDatasetSplit, renderExamplesPng, resolveCheckpoint } from '@genlab/service-core';
+import { CheckpointResolver } from './checkpoint-resolver.service';
 import { ModelCache } from './model-cache.service';
 
 /** Samples are drawn in fixed internal batches, each with its own derived seed, so the
@@ -48,6 +49,7 @@ export class GenerationService {
     @Inject(DATABASE) private readonly db: Database,
     @Inject(GENLAB_CONFIG) private readonly config: GenlabConfig,
     private readonly models: ModelCache,
+    private readonly checkpoints: CheckpointResolver,
   ) {}
 
   /** Validate and load before the first chunk, so errors arrive as the call's status. */
@@ -84,8 +86,7 @@ export class GenerationService {
 
   async renderGrid(runId: string, checkpointId: string, count: number, seed: number, columns: number, cancellation: CallCancellation = NEVER_CANCELLED) {
     if (count > 1024) throw invalidArgument(`count: at most 1024 for a grid, got ${count}`);
-    const run = await this.db.runs.get(runId);
-    const checkpoint = await resolveCheckpoint(this.db, run, checkpointId);
+    const checkpoint = await this.checkpoints.resolve(runId, checkpointId);
     const lease = await this.models.acquire(checkpoint);
     try {
       const values = await concat(this.draw(lease.model, count, seed, 1, {}, cancellation), count * exampleSize(lease.model.dataShape));
@@ -195,8 +196,7 @@ export class GenerationService {
 
   /** Store the decoder as a tfjs layers model: weights first, then model.json pointing at them. */
   async exportDecoder(runId: string, checkpointId: string, cancellation: CallCancellation = NEVER_CANCELLED) {
-    const run = await this.db.runs.get(runId);
-    const checkpoint = await resolveCheckpoint(this.db, run, checkpointId);
+    const checkpoint = await this.checkpoints.resolve(runId, checkpointId);
     const lease = await this.models.acquire(checkpoint);
     try {
       const { model } = lease;
@@ -232,8 +232,7 @@ export class GenerationService {
   }
 
   private async lease(runId: string, checkpointId: string) {
-    const run = await this.db.runs.get(runId);
-    return this.models.acquire(await resolveCheckpoint(this.db, run, checkpointId));
+    return this.models.acquire(await this.checkpoints.resolve(runId, checkpointId));
   }
 
   private checkCount(count: number): void {
