@@ -10,6 +10,7 @@ import { KEEPALIVE, MAX_MESSAGE_BYTES, type Keepalive } from '@genlab/client';
 import { GENLAB_SERVICES, GenlabServiceName, protoPath, protoRoot } from '@genlab/contracts';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
 import { HealthStatus } from './health-status';
+import { installSampleChunkSerializer } from './sample-chunk-serializer';
 
 /** proto-loader options matching the shapes ts-proto generates (camelCase, numbers, defaults). */
 export const PROTO_LOADER_OPTIONS = {
@@ -88,6 +89,7 @@ export async function startGrpcService(module: Type<unknown>, options: StartGrpc
       channelOptions: serverChannelOptions(options.keepalive),
       gracefulShutdown: true,
       onLoadPackageDefinition: (pkg: PackageDefinition, server: Pick<Server, 'addService'>) => {
+        installSampleChunkSerializer(pkg); // before the package is loaded, so its handlers use it
         health.addToServer(server);
         // Reflection describes the service and the health service, as grpcurl and other generic clients expect.
         new ReflectionService({ ...loadSync(healthProtoPath, PROTO_LOADER_OPTIONS), ...pkg }).addToServer(server);

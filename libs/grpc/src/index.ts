@@ -4,3 +4,4 @@ export * from './request-validation';
 export * from './status-mapping';
 export * from './call-cancellation';
 export * from './health-status';
+export * from './sample-chunk-serializer';
