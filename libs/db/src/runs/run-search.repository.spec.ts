@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { givenDataset, givenExperiment, givenRun, givenRunningRun } from '../testing/fixtures';
@@ -66,6 +67,16 @@ describe.each(PROVIDERS)('RunSearchRepository on %s', (provider) => {
       ['test_nll', 'bits/dim', 1.2],
       ['test_nll', 'nats', 95],
     ]);
+  });
+
+  it('reads thousands of runs at once (more ids than SQLite binds in one statement)', async () => {
+    const { db } = t();
+    const run = await givenRunningRun(db);
+    await db.metrics.appendPoints(run.id, [{ key: 'loss', step: 3, value: 0.25 }]);
+    const ids = [...Array.from({ length: 2_500 }, () => randomUUID()), run.id];
+    expect((await db.runSearch.finalMetrics(ids, ['loss'])).get(run.id)).toEqual({ loss: 0.25 });
+    expect((await db.runSearch.finalMetrics(ids)).size).toBe(1);
+    expect((await db.runSearch.latestEvaluationResults(ids)).size).toBe(0);
   });
 
   it('names experiments and datasets by id', async () => {

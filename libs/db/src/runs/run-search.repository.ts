@@ -34,8 +34,8 @@ export interface RunSearchRepository {
   datasetNames(ids: readonly string[]): Promise<Map<string, string>>;
 }
 
-/** Bound parameters per statement stay far below SQLite's (32,766) and PostgreSQL's (65,535) limits. */
-const IDS_PER_QUERY = 1_000;
+/** Bound parameters per statement: below the 999 some SQLite builds allow, and PostgreSQL's 65,535. */
+const IDS_PER_QUERY = 500;
 
 export function createRunSearchRepository(db: DbClient): RunSearchRepository {
   return {
