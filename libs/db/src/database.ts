@@ -67,7 +67,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     datasets: createDatasetRepository(db, files),
     experiments: createExperimentRepository(db),
     runs: createRunRepository(db, files),
-    runSearch: createRunSearchRepository(db),
+    runSearch: createRunSearchRepository(db, target.provider),
     sweeps: createSweepRepository(db),
     metrics: createMetricRepository(db),
     checkpoints: createCheckpointRepository(db, files),

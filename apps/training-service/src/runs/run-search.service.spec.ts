@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database, Dataset, Experiment, Run } from '@genlab/db';
+import type { Database, Dataset, Experiment, JsonObject, Run } from '@genlab/db';
 import { givenDataset, openScratchDatabase } from '../testing/training-fixtures';
 import { RunSearchService, type SearchRunsInput } from './run-search.service';
 import { RunsController } from './runs.controller';
@@ -13,7 +13,7 @@ let controller: RunsController;
 const runs: Record<string, Run> = {};
 
 /** A completed run with a final training loss and, optionally, an evaluated test NLL. */
-async function givenFinishedRun(name: string, family: string, config: Record<string, unknown>, loss: number, testNll?: number): Promise<Run> {
+async function givenFinishedRun(name: string, family: string, config: JsonObject, loss: number, testNll?: number): Promise<Run> {
   const run = await db.runs.create({ experimentId: experiment.id, datasetId: dataset.id, family, config, seed: Object.keys(runs).length, totalSteps: 10 });
   await db.runs.updateStatus(run.id, 'running', { worker: 'test' });
   await db.metrics.appendPoints(run.id, [

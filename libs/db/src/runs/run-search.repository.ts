@@ -1,4 +1,5 @@
 import { Prisma } from '../generated/sqlite/client';
+import type { DatabaseProvider } from '../migrations/database-target';
 import type { DbClient } from '../prisma-client.factory';
 import { SPECIAL_VALUES } from '../metrics/metric.repository';
 import { toRun } from './run.repository';
@@ -34,10 +35,14 @@ export interface RunSearchRepository {
   datasetNames(ids: readonly string[]): Promise<Map<string, string>>;
 }
 
-/** Bound parameters per statement: below the 999 some SQLite builds allow, and PostgreSQL's 65,535. */
-const IDS_PER_QUERY = 500;
+/**
+ * Run ids bound per statement: SQLite here binds at most 999 parameters; PostgreSQL takes
+ * 65,535, and one statement (one scan) over all candidates beats several there.
+ */
+const IDS_PER_QUERY: Record<DatabaseProvider, number> = { sqlite: 500, postgresql: 20_000 };
 
-export function createRunSearchRepository(db: DbClient): RunSearchRepository {
+export function createRunSearchRepository(db: DbClient, provider: DatabaseProvider): RunSearchRepository {
+  const idsPerQuery = IDS_PER_QUERY[provider];
   return {
     async candidates({ experimentId, max }) {
       const rows = await db.run.findMany({ where: { experimentId }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: max });
@@ -47,9 +52,11 @@ export function createRunSearchRepository(db: DbClient): RunSearchRepository {
     async finalMetrics(runIds, keys) {
       const byRun = new Map<string, Record<string, number>>();
       if (keys?.length === 0) return byRun;
-      for (const ids of chunk([...new Set(runIds)], IDS_PER_QUERY)) {
+      for (const ids of chunk([...new Set(runIds)], idsPerQuery)) {
         const keyFilter = keys ? Prisma.sql`AND "key" IN (${Prisma.join([...new Set(keys)])})` : Prisma.empty;
-        // The GROUP BY walks the primary key (runId, key, step); the join reads one row back per group.
+        // The GROUP BY walks the primary key (runId, key, step) on SQLite; PostgreSQL hashes
+        // one scan. The join reads one row back per group. (A ROW_NUMBER() window was no
+        // faster on PostgreSQL and 4x slower on SQLite for 5,000 runs.)
         const rows = await db.$queryRaw<{ runId: string; key: string; value: number | bigint | null; special: string | null }[]>`
           SELECT m."runId", m."key", m."value", m."special"
           FROM "MetricPoint" m
@@ -70,7 +77,7 @@ export function createRunSearchRepository(db: DbClient): RunSearchRepository {
 
     async latestEvaluationResults(runIds) {
       const byRun = new Map<string, LatestEvaluationResult[]>();
-      for (const ids of chunk([...new Set(runIds)], IDS_PER_QUERY)) {
+      for (const ids of chunk([...new Set(runIds)], idsPerQuery)) {
         const evaluations = await db.evaluation.findMany({
           where: { runId: { in: ids }, status: 'completed' },
           orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
