@@ -23,6 +23,7 @@ const run = (overrides: Partial<trainingV1.Run> = {}): trainingV1.Run => ({
   id: 'run-1', experimentId: 'exp-1', datasetId: 'ds-1', family: 'vae', configJson: '{}', seed: 1,
   status: trainingV1.RunStatus.RUN_STATUS_RUNNING, statusReason: '', error: '', totalSteps: 40, stepsDone: 0,
   backend: 'cpu', worker: 'w', createTime: undefined, startTime: undefined, finishTime: undefined, heartbeatTime: undefined,
+  attempts: 1, tags: {}, notes: '',
   ...overrides,
 });
 

@@ -9,9 +9,11 @@ describe('views', () => {
       status: trainingV1.RunStatus.RUN_STATUS_FAILED, statusReason: 'NON_FINITE_LOSS', error: 'loss became NaN',
       totalSteps: 40, stepsDone: 12, backend: 'cpu', worker: 'w1',
       createTime: { seconds: 1_800_000_000, nanos: 5_000_000 }, startTime: undefined, finishTime: undefined, heartbeatTime: undefined,
+      tags: { priority: 'high' }, notes: 'diverged after lr warm-up',
     };
     const view = runView(run);
     expect(view).toMatchObject({ status: 'failed', statusReason: 'NON_FINITE_LOSS', config: { latentDim: 2 }, stepsDone: 12, totalSteps: 40 });
+    expect(view).toMatchObject({ tags: { priority: 'high' }, notes: 'diverged after lr warm-up' });
     expect(view.createTime).toBe('2027-01-15T08:00:00.005Z');
     expect(view.startTime).toBeUndefined();
     expect(JSON.parse(JSON.stringify(view))).toMatchObject({ id: 'r1', seed: 7 });

@@ -57,6 +57,8 @@ export function runView(r: trainingV1.Run) {
     startTime: iso(r.startTime),
     finishTime: iso(r.finishTime),
     heartbeatTime: iso(r.heartbeatTime),
+    tags: r.tags,
+    notes: r.notes,
   };
 }
 
