@@ -13,7 +13,10 @@
  * `--data-dir`: seed there and keep it; a later run with the same directory (and database)
  * reuses the seeded runs instead of seeding again.
  *
- * Needs built services and dashboard (`npx nx run-many -t build`).
+ * Needs built services and dashboard (`npx nx run-many -t build`). On PostgreSQL, a freshly
+ * seeded database has no planner statistics until autovacuum analyzes it: seed with
+ * `--data-dir`, run `ANALYZE` (psql), then measure with the same `--data-dir`, as a
+ * long-lived database would be.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
