@@ -1,17 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGenlabClients, unary } from '@genlab/client';
+import { launchBrowser, saveScreenshot } from '../support/browser';
 import { startStack, type Stack } from '../support/stack';
 
 // The dashboard with GENLAB_AUTH=tokens: pages need a signed-in user, the token is checked
 // against the services, and every call the dashboard's server makes carries that user's token.
 
 const ROOT = resolve(__dirname, '../..');
-const SCREENSHOTS = resolve(__dirname, '../../test-results/screenshots');
-const CHROMIUM = process.env.GENLAB_CHROMIUM ?? '/usr/lib/chromium/chromium';
 
 let stack: Stack;
 let browser: Browser;
@@ -36,11 +34,7 @@ beforeAll(async () => {
   const { training } = createGenlabClients(stack.addresses, { token: tokens.admin });
   await unary(training.createExperiment, training, { name: 'signed-in-only', description: 'visible after signing in' });
   training.close();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await launchBrowser();
 }, 240_000);
 
 afterAll(async () => {
@@ -56,12 +50,12 @@ describe('dashboard sign-in (GENLAB_AUTH=tokens)', () => {
     await page.fill('input[name=token]', tokens.revoked);
     await page.click('button[type=submit]');
     await expect(page.getByTestId('sign-in-error').textContent()).resolves.toContain('not valid');
-    await page.screenshot({ path: join(SCREENSHOTS, 'sign-in-refused.png') });
+    await saveScreenshot(page, 'sign-in-refused', { fullPage: false });
 
     await page.fill('input[name=token]', tokens.viewer);
     await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.click('button[type=submit]')]);
     await expect(page.getByText('signed-in-only').first().textContent()).resolves.toContain('signed-in-only');
-    await page.screenshot({ path: join(SCREENSHOTS, 'signed-in-viewer.png') });
+    await saveScreenshot(page, 'signed-in-viewer', { fullPage: false });
 
     // The session cookie is httpOnly: page scripts cannot read the token.
     expect(await page.evaluate<string>('document.cookie')).not.toContain('glt_');

@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { Client } from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unary } from '@genlab/client';
 import { openDatabase, type Database, type Run } from '@genlab/db';
+import { launchBrowser, saveScreenshot } from '../support/browser';
+import { createPrivateDatabase, type PrivateDatabase } from '../support/postgres';
 import { startStack, type Stack } from '../support/stack';
 
 // The compare page's grouped curves (mean ± std over seeds) and parallel coordinates
@@ -13,29 +11,15 @@ import { startStack, type Stack } from '../support/stack';
 // evaluations are written with the db library (what the training and evaluation services
 // store), so the drawn means and stds can be checked against hand-computed ones.
 
-const ADMIN_URL = process.env.GENLAB_TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const database = `genlab_compare_${randomBytes(4).toString('hex')}`;
-const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${database}`);
-const SCREENSHOTS = resolve(__dirname, '../../test-results/screenshots');
-const CHROMIUM = process.env.GENLAB_CHROMIUM ?? '/usr/lib/chromium/chromium';
 
 let stack: Stack;
+let database: PrivateDatabase;
 let db: Database;
 let browser: Browser;
 let datasetId: string;
 let experimentId: string;
 /** beta 1 seed 1, beta 1 seed 2, beta 4 seed 1, beta 4 seed 2, then beta 2 with another optimizer. */
 const runs: Run[] = [];
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * A completed run with a train/loss curve (`[step, value]`) and, when `testNll` is given, a
@@ -54,21 +38,15 @@ async function seededRun(config: Record<string, number | string>, seed: number, 
   return db.runs.updateStatus(run.id, 'completed');
 }
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `dashboard-${name}.png`), fullPage: true });
-}
+const screenshot = (page: Page, name: string) => saveScreenshot(page, `dashboard-${name}`);
 
 const compareUrl = (ids: string[], extra = '') => `${stack.dashboardUrl}/compare?${ids.map((id) => `run=${id}`).join('&')}${extra}`;
 
 beforeAll(async () => {
-  await admin(`CREATE DATABASE ${database}`);
-  stack = await startStack({ services: ['datasets', 'training', 'evaluation'], dashboard: true, databaseUrl });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  db = await openDatabase({ databaseUrl, dataDir: stack.dataDir });
+  database = await createPrivateDatabase('genlab_compare');
+  stack = await startStack({ services: ['datasets', 'training', 'evaluation'], dashboard: true, databaseUrl: database.url });
+  browser = await launchBrowser();
+  db = await openDatabase({ databaseUrl: database.url, dataDir: stack.dataDir });
   const { datasets, training } = stack.clients;
   datasetId = (await unary(datasets.createSynthetic, datasets, { name: 'ring8', generator: 'ring8', numExamples: 600, seed: 3, testCount: 100 })).id;
   experimentId = (await unary(training.createExperiment, training, { name: 'beta-sweep', description: 'beta × seed' })).id;
@@ -88,7 +66,7 @@ afterAll(async () => {
   await browser?.close();
   await db?.close();
   await stack?.stop();
-  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+  await database?.drop().catch(() => undefined);
 });
 
 const groupCurves = (page: Page) =>

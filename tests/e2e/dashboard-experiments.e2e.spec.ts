@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { Client } from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unary } from '@genlab/client';
 import { openDatabase, type Database, type NewEvaluationResult, type Run } from '@genlab/db';
+import { launchBrowser, saveScreenshot } from '../support/browser';
+import { createPrivateDatabase, type PrivateDatabase } from '../support/postgres';
 import { startStack, type Stack } from '../support/stack';
 
 // The dashboard's views for generative vs discriminative classification and latent
@@ -15,13 +13,9 @@ import { startStack, type Stack } from '../support/stack';
 // services store), so the numbers drawn can be checked against hand-computed means and stds
 // without training anything.
 
-const ADMIN_URL = process.env.GENLAB_TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const database = `genlab_dashboard_${randomBytes(4).toString('hex')}`;
-const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${database}`);
-const SCREENSHOTS = resolve(__dirname, '../../test-results/screenshots');
-const CHROMIUM = process.env.GENLAB_CHROMIUM ?? '/usr/lib/chromium/chromium';
 
 let stack: Stack;
+let database: PrivateDatabase;
 let db: Database;
 let browser: Browser;
 let datasetId: string;
@@ -29,16 +23,6 @@ let labelsExperimentId: string;
 let plainExperimentId: string;
 let projectedRun: Run;
 let bareRun: Run;
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -66,9 +50,7 @@ const classifierResults = (generative: number, discriminative: number | undefine
   accuracy('discriminative (dataset classifier)', 0.97, 'classifier:c@v1'),
 ];
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `dashboard-${name}.png`), fullPage: true });
-}
+const screenshot = (page: Page, name: string) => saveScreenshot(page, `dashboard-${name}`);
 
 const PROJECTION = {
   count: 12,
@@ -80,14 +62,10 @@ const PROJECTION = {
 };
 
 beforeAll(async () => {
-  await admin(`CREATE DATABASE ${database}`);
-  stack = await startStack({ services: ['datasets', 'training', 'evaluation'], dashboard: true, databaseUrl });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  db = await openDatabase({ databaseUrl, dataDir: stack.dataDir });
+  database = await createPrivateDatabase('genlab_dashboard');
+  stack = await startStack({ services: ['datasets', 'training', 'evaluation'], dashboard: true, databaseUrl: database.url });
+  browser = await launchBrowser();
+  db = await openDatabase({ databaseUrl: database.url, dataDir: stack.dataDir });
   const { datasets, training } = stack.clients;
   datasetId = (await unary(datasets.createSynthetic, datasets, { name: 'ring8', generator: 'ring8', numExamples: 1200, seed: 3, testCount: 200 })).id;
   labelsExperimentId = (await unary(training.createExperiment, training, { name: 'labels-sweep', description: 'generative vs discriminative' })).id;
@@ -148,7 +126,7 @@ afterAll(async () => {
   await browser?.close();
   await db?.close();
   await stack?.stop();
-  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+  await database?.drop().catch(() => undefined);
 });
 
 interface DrawnPoint {

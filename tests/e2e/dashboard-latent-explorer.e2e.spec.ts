@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, unary } from '@genlab/client';
 import { trainingV1, type datasetsV1 } from '@genlab/contracts';
+import { launchBrowser, saveScreenshot } from '../support/browser';
 import { startStack, type Stack } from '../support/stack';
 
 // The latent explorer against the real services and Chromium: export a run's decoder from the
@@ -11,8 +11,6 @@ import { startStack, type Stack } from '../support/stack';
 // against the generation service's own decoding, with a flat tensor count.
 
 const SHARED_DATA = resolve(__dirname, '../../../shared/data');
-const SCREENSHOTS = resolve(__dirname, '../../test-results/screenshots');
-const CHROMIUM = process.env.GENLAB_CHROMIUM ?? '/usr/lib/chromium/chromium';
 
 let stack: Stack;
 let browser: Browser;
@@ -51,12 +49,10 @@ const canvasPixels = (page: Page) =>
   });
 
 const decodedZ = (page: Page) => page.getByTestId('decoded').getAttribute('data-z');
-const numTensors = (page: Page) => page.evaluate(() => (window as unknown as { __genlabLatentExplorer: { numTensors(): number } }).__genlabLatentExplorer.numTensors());
+const numTensors = (page: Page) => page.evaluate(() => (globalThis as unknown as { __genlabLatentExplorer: { numTensors(): number } }).__genlabLatentExplorer.numTensors());
 const maxDiff = (a: number[], b: number[]) => a.reduce((worst, v, i) => Math.max(worst, Math.abs(v - (b[i] as number))), 0);
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `latent-explorer-${name}.png`), fullPage: true });
-}
+const screenshot = (page: Page, name: string) => saveScreenshot(page, `latent-explorer-${name}`);
 
 /** Open the explorer, export the decoder from the page, and wait until the browser has decoded z = 0. */
 async function openAndExport(page: Page, runId: string): Promise<void> {
@@ -78,11 +74,7 @@ async function drag(page: Page, dx: number, dy: number, steps = 20): Promise<voi
 
 beforeAll(async () => {
   stack = await startStack({ dashboard: true, importRoot: SHARED_DATA });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await launchBrowser();
   const { datasets, training } = stack.clients;
   mnist = await unary(datasets.importIdx, datasets, {
     name: 'mnist-10k',
@@ -114,7 +106,7 @@ describe('latent explorer', () => {
     await page.getByTestId('export-decoder').click();
     await page.locator('[data-testid="latent-explorer"][data-ready="true"]').waitFor({ timeout: 60_000 });
     await expect.poll(() => decodedZ(page)).toBe('0.0000,0.0000');
-    expect(await page.evaluate(() => (window as unknown as { __genlabLatentExplorer: { backend: string } }).__genlabLatentExplorer.backend)).toBe('cpu');
+    expect(await page.evaluate(() => (globalThis as unknown as { __genlabLatentExplorer: { backend: string } }).__genlabLatentExplorer.backend)).toBe('cpu');
 
     const atZero = await canvasPixels(page);
     expect(atZero).toHaveLength(28 * 28);

@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, unary } from '@genlab/client';
 import { evaluationV1, trainingV1, type datasetsV1 } from '@genlab/contracts';
+import { launchBrowser, saveScreenshot } from '../support/browser';
 import { startStack, type Stack } from '../support/stack';
 
 // The dashboard's pages against the real services and a real browser: the runs table and
@@ -11,8 +11,6 @@ import { startStack, type Stack } from '../support/stack';
 // leaderboard and the datasets pages. Runs are tiny (20 steps) so the suite stays short.
 
 const SHARED_DATA = resolve(__dirname, '../../../shared/data');
-const SCREENSHOTS = resolve(__dirname, '../../test-results/screenshots');
-const CHROMIUM = process.env.GENLAB_CHROMIUM ?? '/usr/lib/chromium/chromium';
 
 let stack: Stack;
 let browser: Browser;
@@ -38,9 +36,7 @@ async function evaluate(runId: string, fields: Partial<evaluationV1.EvaluateRequ
   expect(done.status, done.error).toBe(evaluationV1.EvaluationStatus.EVALUATION_STATUS_COMPLETED);
 }
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `dashboard-${name}.png`), fullPage: true });
-}
+const screenshot = (page: Page, name: string) => saveScreenshot(page, `dashboard-${name}`);
 
 /** Every <img> under the locator has loaded with real pixels. */
 async function imagesLoaded(page: Page, selector: string): Promise<boolean> {
@@ -53,11 +49,7 @@ const rowFamilies = (page: Page) => page.getByTestId('run-row').evaluateAll((row
 
 beforeAll(async () => {
   stack = await startStack({ dashboard: true, importRoot: SHARED_DATA });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await launchBrowser();
   const { datasets, training } = stack.clients;
   ring = await unary(datasets.createSynthetic, datasets, { name: 'ring8', generator: 'ring8', numExamples: 4000, seed: 3, testCount: 1000 });
   mnist = await unary(datasets.importIdx, datasets, {

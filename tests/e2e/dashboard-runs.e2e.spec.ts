@@ -1,17 +1,14 @@
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, unary } from '@genlab/client';
 import { trainingV1, type datasetsV1 } from '@genlab/contracts';
+import { launchBrowser, saveScreenshot } from '../support/browser';
 import { startStack, type Stack } from '../support/stack';
 
 // The runs table searched by the training service (SearchRuns) and annotated in place
 // (UpdateRun): an OR query across a metric, a param and an attribute; a tag added inline
 // and filtered on; notes edited in the table and on the run page. Real services, real browser.
 
-const SCREENSHOTS = resolve(__dirname, '../../test-results/screenshots');
-const CHROMIUM = process.env.GENLAB_CHROMIUM ?? '/usr/lib/chromium/chromium';
 
 let stack: Stack;
 let browser: Browser;
@@ -39,8 +36,7 @@ async function filter(page: Page, query: string): Promise<void> {
 
 beforeAll(async () => {
   stack = await startStack({ dashboard: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await launchBrowser();
   const { datasets, training } = stack.clients;
   ring = await unary(datasets.createSynthetic, datasets, { name: 'ring8', generator: 'ring8', numExamples: 4000, seed: 3, testCount: 1000 });
   experimentId = (await unary(training.createExperiment, training, { name: 'tagged', description: '' })).id;
@@ -73,7 +69,7 @@ describe('runs table: server-side search, tags and notes', () => {
     await filter(page, query);
     await expect.poll(() => rowIds(page)).toEqual([runs.vae4.id, runs.gan.id].sort());
     expect(await page.getByTestId('runs-count').textContent()).toMatch(/2 of 3 runs match/);
-    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-runs-or-query.png'), fullPage: true });
+    await saveScreenshot(page, 'dashboard-runs-or-query');
     await page.close();
   });
 
@@ -98,7 +94,7 @@ describe('runs table: server-side search, tags and notes', () => {
     await filter(page, 'tags.team = "vision"');
     await expect.poll(() => rowIds(page)).toEqual([runs.vae1.id]);
     expect(await row(page, runs.vae1).getByTestId('tag-chip').textContent()).toContain('vision');
-    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-runs-tag-filter.png'), fullPage: true });
+    await saveScreenshot(page, 'dashboard-runs-tag-filter');
     const exported = await fetch(`${stack.dashboardUrl}${await page.getByTestId('export-csv').getAttribute('href')}`);
     const csv = await exported.text();
     expect(exported.status, csv).toBe(200);
@@ -128,7 +124,7 @@ describe('runs table: server-side search, tags and notes', () => {
     await page.getByTestId('notes-text').waitFor();
     await page.reload();
     expect(await page.getByTestId('notes-text').textContent()).toBe('mode collapse after step 6?\nNo: the ring is covered at step 8.');
-    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-run-notes.png'), fullPage: true });
+    await saveScreenshot(page, 'dashboard-run-notes');
     const { training } = stack.clients;
     expect((await unary(training.getRun, training, { id: runs.gan.id })).notes).toMatch(/ring is covered/);
     await page.close();

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unary } from '@genlab/client';
 import { initCompute } from '@genlab/compute';
 import { fromTimestamp, trainingV1 } from '@genlab/contracts';
 import { openDatabase, type Database } from '@genlab/db';
 import { loadModel } from '@genlab/models';
+import { createPrivateDatabase, type PrivateDatabase } from '../support/postgres';
 import { startStack, type Stack } from '../support/stack';
 import { killHard, launchTrainingProcess, stopTrainingProcess, type TrainingProcess } from '../support/training-processes';
 
@@ -15,10 +15,7 @@ import { killHard, launchTrainingProcess, stopTrainingProcess, type TrainingProc
 // complete with its history intact: each step's loss stored exactly once, the same curve as
 // every other run of the same config and seed (resuming is exact), checkpoints that load.
 
-const ADMIN_URL = process.env.GENLAB_TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.GENLAB_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const database = `genlab_workers_${randomBytes(4).toString('hex')}`;
-const databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, `/${database}`);
 const prefix = `genlab-e2e-${randomBytes(4).toString('hex')}`;
 const QUEUE_ENV = {
   REDIS_URL,
@@ -32,26 +29,17 @@ const QUEUE_ENV = {
 const config = (steps: number) => JSON.stringify({ likelihood: 'gaussian', latentDim: 2, hiddenDims: [128, 128], batchSize: 64, epochs: 1_000, maxSteps: steps });
 
 let stack: Stack;
+let database: PrivateDatabase;
 let db: Database;
 let datasetId: string;
 let experimentId: string;
 const workers: TrainingProcess[] = [];
 let launched = 0;
 
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 async function startWorker(): Promise<TrainingProcess> {
   const worker = await launchTrainingProcess(`worker-${++launched}`, {
     dataDir: stack.dataDir,
-    databaseUrl,
+    databaseUrl: database.url,
     env: { ...QUEUE_ENV, GENLAB_TRAINING_ROLE: 'worker' },
   });
   workers.push(worker);
@@ -127,11 +115,11 @@ async function expectIntactHistories(runIds: string[], steps: number): Promise<v
 }
 
 beforeAll(async () => {
-  await admin(`CREATE DATABASE ${database}`);
-  stack = await startStack({ services: ['datasets', 'training'], databaseUrl, extraEnv: { ...QUEUE_ENV, GENLAB_TRAINING_ROLE: 'api' } });
+  database = await createPrivateDatabase('genlab_workers');
+  stack = await startStack({ services: ['datasets', 'training'], databaseUrl: database.url, extraEnv: { ...QUEUE_ENV, GENLAB_TRAINING_ROLE: 'api' } });
   await Promise.all([startWorker(), startWorker()]);
   await initCompute({ backend: 'wasm', logger: false });
-  db = await openDatabase({ databaseUrl, dataDir: stack.dataDir });
+  db = await openDatabase({ databaseUrl: database.url, dataDir: stack.dataDir });
   const { datasets, training } = stack.clients;
   datasetId = (await unary(datasets.createSynthetic, datasets, { name: 'ring8', generator: 'ring8', numExamples: 1600, seed: 3, testCount: 320 })).id;
   experimentId = (await unary(training.createExperiment, training, { name: 'workers', description: '' })).id;
@@ -141,7 +129,7 @@ afterAll(async () => {
   await Promise.all(workers.map(stopTrainingProcess));
   await db?.close();
   await stack?.stop();
-  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await database?.drop();
   const redis = new Redis(REDIS_URL);
   const keys = await redis.keys(`${prefix}:*`);
   if (keys.length > 0) await redis.del(...keys);
