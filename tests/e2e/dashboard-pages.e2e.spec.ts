@@ -160,6 +160,36 @@ describe('dashboard pages', () => {
     await page.close();
   });
 
+  it('lists experiments with their runs by status and last activity, and creates one from the form (a taken name refused beside the field)', async () => {
+    const { training } = stack.clients;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(stack.dashboardUrl);
+    const sweepRow = page.locator('[data-testid="experiment-row"]', { hasText: 'ring8-sweep' });
+    await sweepRow.waitFor();
+    // Three completed runs; the last activity is the last run's end, not the experiment's creation.
+    expect(await sweepRow.getByTestId('status-summary').locator('[data-status]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-status'), e.getAttribute('data-count')]))).toEqual([
+      ['completed', '3'],
+    ]);
+    const experiment = (await unary(training.listExperiments, training, { pageSize: 100, offset: 0 })).experiments.find((e) => e.name === 'ring8-sweep')!;
+    const lastFinish = Math.max(...[runs.vae1!, runs.vae4!, runs.gan!].map((r) => Number(r.finishTime!.seconds) * 1000 + r.finishTime!.nanos / 1e6));
+    const lastActivity = Number(experiment.lastActivityTime!.seconds) * 1000 + experiment.lastActivityTime!.nanos / 1e6;
+    expect(lastActivity).toBeGreaterThanOrEqual(Math.floor(lastFinish));
+    expect(experiment.runStatusCounts).toEqual([{ status: trainingV1.RunStatus.RUN_STATUS_COMPLETED, count: 3 }]);
+
+    const form = page.getByTestId('new-experiment-form');
+    await form.getByLabel('Experiment name').fill('ring8-sweep');
+    await form.getByTestId('create-experiment').click();
+    await expect.poll(() => form.getByTestId('field-error').textContent()).toBe("an experiment named 'ring8-sweep' already exists: pick another name");
+    await form.getByLabel('Experiment name').fill('made-in-the-dashboard');
+    await form.getByLabel('Description').fill('created from the experiments page');
+    await form.getByTestId('create-experiment').click();
+    await page.waitForURL(/\/experiments\/[0-9a-f-]{36}$/);
+    expect(await page.locator('h1').textContent()).toBe('made-in-the-dashboard');
+    expect(await page.getByTestId('runs-empty').count()).toBe(1);
+    await screenshot(page, 'experiment-created');
+    await page.close();
+  });
+
   it('starts a run from the form generated from the family schema, with the schema and the service checking the fields', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${stack.dashboardUrl}/runs/new?dataset=${ring.id}`);

@@ -9,8 +9,18 @@ type ExperimentView = ReturnType<typeof experimentView>;
 
 export const experimentsTable = (items: readonly ExperimentView[]) =>
   formatTable(
-    ['id', 'name', 'runs', 'created', 'last activity', 'description'],
-    items.map((e) => [e.id, e.name, e.runCount, formatTime(e.createTime), formatTime(e.lastActivityTime), e.description]),
+    ['id', 'name', 'runs', 'status', 'created', 'last activity', 'description'],
+    items.map((e) => [
+      e.id,
+      e.name,
+      e.runCount,
+      Object.entries(e.runs)
+        .map(([status, count]) => `${count} ${status}`)
+        .join(', '),
+      formatTime(e.createTime),
+      formatTime(e.lastActivityTime),
+      e.description,
+    ]),
   );
 
 const create: CommandSpec = {

@@ -27,7 +27,15 @@ export function datasetView(d: datasetsV1.Dataset) {
 }
 
 export function experimentView(e: trainingV1.Experiment) {
-  return { id: e.id, name: e.name, description: e.description, runCount: e.runCount, createTime: iso(e.createTime), lastActivityTime: iso(e.lastActivityTime) };
+  return {
+    id: e.id,
+    name: e.name,
+    description: e.description,
+    runCount: e.runCount,
+    runs: Object.fromEntries(e.runStatusCounts.map(({ status, count }) => [runStatusName(status), count])),
+    createTime: iso(e.createTime),
+    lastActivityTime: iso(e.lastActivityTime),
+  };
 }
 
 function parseConfig(json: string): unknown {

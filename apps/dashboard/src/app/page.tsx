@@ -1,6 +1,8 @@
 import Link from 'next/link';
 import { fromTimestamp } from '@genlab/contracts';
+import { NewExperimentForm } from '@/components/new-experiment-form';
 import { Pager, pageFromSearch } from '@/components/pager';
+import { StatusSummary } from '@/components/status-summary';
 import { Time } from '@/components/time';
 import { formatCount } from '@/lib/format';
 import { PAGE_SIZE, listExperiments } from '@/lib/server/queries';
@@ -13,13 +15,14 @@ export default async function ExperimentsPage({ searchParams }: PageProps<'/'>) 
     return (
       <>
         <h1>Experiments</h1>
+        <NewExperimentForm />
         {total === 0 ? (
           <div className="empty" data-testid="experiments-empty">
             <p>No experiments yet.</p>
             <p>
-              Run <code>npm start</code> from the repository root: it starts the services and seeds a demo experiment
-              with a training run. Or create one through the gRPC API: <code>TrainingService.CreateExperiment</code>,
-              then <code>TrainingService.StartRun</code>.
+              Create one above, then start runs in it. <code>npm start</code> from the repository root seeds a demo
+              experiment with a training run; through the gRPC API it is <code>TrainingService.CreateExperiment</code>, then{' '}
+              <code>TrainingService.StartRun</code>.
             </p>
           </div>
         ) : (
@@ -29,6 +32,7 @@ export default async function ExperimentsPage({ searchParams }: PageProps<'/'>) 
                 <tr>
                   <th>Name</th>
                   <th className="num">Runs</th>
+                  <th>Status</th>
                   <th>Last activity</th>
                   <th>Created</th>
                 </tr>
@@ -41,6 +45,9 @@ export default async function ExperimentsPage({ searchParams }: PageProps<'/'>) 
                       {experiment.description && <div className="muted small">{experiment.description}</div>}
                     </td>
                     <td className="num">{formatCount(experiment.runCount)}</td>
+                    <td>
+                      <StatusSummary counts={experiment.runStatusCounts} />
+                    </td>
                     <td>
                       <Time date={fromTimestamp(experiment.lastActivityTime)} relative />
                     </td>

@@ -2,9 +2,10 @@ import { Controller, Inject } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { z } from 'zod';
 import { toTimestamp, trainingV1 } from '@genlab/contracts';
-import type { Database, ExperimentSummary } from '@genlab/db';
+import { RUN_STATUSES, type Database, type ExperimentSummary } from '@genlab/db';
 import { id, offset, pageSize, parseRequest } from '@genlab/grpc';
 import { DATABASE } from '@genlab/service-core';
+import { toRunStatusMessage } from '../runs/runs.mapper';
 
 const SERVICE = 'TrainingService';
 
@@ -20,14 +21,14 @@ export class ExperimentsController {
   @GrpcMethod(SERVICE, 'CreateExperiment')
   async createExperiment(request: trainingV1.CreateExperimentRequest): Promise<trainingV1.Experiment> {
     const r = parseRequest(createRequest, request);
-    return toExperimentMessage({ ...(await this.db.experiments.create(r)), runCount: 0 });
+    const experiment = await this.db.experiments.create(r);
+    return toExperimentMessage({ ...experiment, runCount: 0, statusCounts: {}, lastActivityAt: experiment.createdAt });
   }
 
   @GrpcMethod(SERVICE, 'GetExperiment')
   async getExperiment(request: trainingV1.GetExperimentRequest): Promise<trainingV1.Experiment> {
     const r = parseRequest(z.object({ id: id('id') }), request);
-    const experiment = await this.db.experiments.get(r.id);
-    return toExperimentMessage({ ...experiment, runCount: await this.db.runs.count({ experimentId: experiment.id }) });
+    return toExperimentMessage(await this.db.experiments.summary(r.id));
   }
 
   @GrpcMethod(SERVICE, 'ListExperiments')
@@ -45,6 +46,10 @@ function toExperimentMessage(experiment: ExperimentSummary): trainingV1.Experime
     description: experiment.description,
     runCount: experiment.runCount,
     createTime: toTimestamp(experiment.createdAt),
-    lastActivityTime: toTimestamp(experiment.createdAt),
+    lastActivityTime: toTimestamp(experiment.lastActivityAt),
+    runStatusCounts: RUN_STATUSES.flatMap((status) => {
+      const count = experiment.statusCounts[status];
+      return count ? [{ status: toRunStatusMessage(status), count }] : [];
+    }),
   };
 }

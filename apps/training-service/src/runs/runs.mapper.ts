@@ -10,6 +10,8 @@ const STATUS: Record<RunStatus, trainingV1.RunStatus> = {
   cancelled: trainingV1.RunStatus.RUN_STATUS_CANCELLED,
 };
 
+export const toRunStatusMessage = (status: RunStatus): trainingV1.RunStatus => STATUS[status];
+
 export function toRunMessage(run: Run): trainingV1.Run {
   return {
     id: run.id,

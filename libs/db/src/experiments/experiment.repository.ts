@@ -4,6 +4,7 @@ import type { Experiment as ExperimentRow } from '../generated/sqlite/client';
 import { nameSchema, parseInput, toPage, type PageOptions } from '../input-validation';
 import { hasPrismaCode, PrismaErrorCode } from '../prisma-errors';
 import type { DbClient } from '../prisma-client.factory';
+import type { RunStatus } from '../runs/run.types';
 import type { Experiment, ExperimentSummary, NewExperiment } from './experiment.types';
 
 export interface ExperimentRepository {
@@ -11,8 +12,10 @@ export interface ExperimentRepository {
   create(input: NewExperiment): Promise<Experiment>;
   get(id: string): Promise<Experiment>;
   getByName(name: string): Promise<Experiment>;
-  /** Newest first, each with its number of runs. */
+  /** Newest first, each with its runs counted by status and its last activity. */
   list(options?: PageOptions): Promise<ExperimentSummary[]>;
+  /** One experiment with its runs counted by status and its last activity. */
+  summary(id: string): Promise<ExperimentSummary>;
   count(): Promise<number>;
 }
 
@@ -46,18 +49,41 @@ export function createExperimentRepository(db: DbClient): ExperimentRepository {
     },
 
     async list(options) {
-      const rows = await db.experiment.findMany({
-        include: { _count: { select: { runs: true } } },
-        orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-        ...toPage(options),
-      });
-      return rows.map((row) => ({ ...toExperiment(row), runCount: row._count.runs }));
+      const rows = await db.experiment.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], ...toPage(options) });
+      return summarize(db, rows.map(toExperiment));
+    },
+
+    async summary(id) {
+      const [summary] = await summarize(db, [await this.get(id)]);
+      return summary as ExperimentSummary;
     },
 
     count() {
       return db.experiment.count();
     },
   };
+}
+
+/** Runs per status and the latest run timestamp of each experiment, in one grouped query. */
+async function summarize(db: DbClient, experiments: Experiment[]): Promise<ExperimentSummary[]> {
+  if (experiments.length === 0) return [];
+  const groups = await db.run.groupBy({
+    by: ['experimentId', 'status'],
+    where: { experimentId: { in: experiments.map((e) => e.id) } },
+    _count: { _all: true },
+    _max: { createdAt: true, startedAt: true, heartbeatAt: true, finishedAt: true },
+  });
+  return experiments.map((experiment) => {
+    const statusCounts: Partial<Record<RunStatus, number>> = {};
+    let runCount = 0;
+    let last = experiment.createdAt.getTime();
+    for (const group of groups.filter((g) => g.experimentId === experiment.id)) {
+      statusCounts[group.status as RunStatus] = group._count._all;
+      runCount += group._count._all;
+      for (const time of Object.values(group._max)) if (time && time.getTime() > last) last = time.getTime();
+    }
+    return { ...experiment, runCount, statusCounts, lastActivityAt: new Date(last) };
+  });
 }
 
 function toExperiment(row: ExperimentRow): Experiment {

@@ -1,3 +1,5 @@
+import type { RunStatus } from '../runs/run.types';
+
 export interface Experiment {
   readonly id: string;
   readonly name: string;
@@ -7,6 +9,10 @@ export interface Experiment {
 
 export interface ExperimentSummary extends Experiment {
   readonly runCount: number;
+  /** Runs by status (statuses without runs are left out). */
+  readonly statusCounts: Partial<Record<RunStatus, number>>;
+  /** The latest of its creation and its runs' creation, start, heartbeat and end. */
+  readonly lastActivityAt: Date;
 }
 
 export interface NewExperiment {

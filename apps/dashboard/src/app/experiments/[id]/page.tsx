@@ -6,6 +6,7 @@ import { DataEfficiencyChart, DataEfficiencyLegend } from '@/components/data-eff
 import { Pager, pageFromSearch } from '@/components/pager';
 import { ServiceDown } from '@/components/service-down';
 import { StatusBadge } from '@/components/status-badge';
+import { StatusSummary } from '@/components/status-summary';
 import { Time } from '@/components/time';
 import type { DataEfficiency } from '@/lib/data-efficiency';
 import { formatCount, shortId } from '@/lib/format';
@@ -48,7 +49,7 @@ export default async function ExperimentPage({ params, searchParams }: PageProps
         <h1>{experiment.name || experiment.id}</h1>
         {experiment.description && <p className="lead">{experiment.description}</p>}
         <p className="muted">
-          {formatCount(experiment.runCount)} runs · created <Time date={fromTimestamp(experiment.createTime)} /> · last
+          {formatCount(experiment.runCount)} runs {experiment.runCount > 0 && <StatusSummary counts={experiment.runStatusCounts} />} · created <Time date={fromTimestamp(experiment.createTime)} /> · last
           activity <Time date={fromTimestamp(experiment.lastActivityTime)} relative /> ·{' '}
           <Link href={`/runs?experiment=${encodeURIComponent(id)}`}>filter, sort, compare and export in the runs table</Link> ·{' '}
           <Link href={`/runs/new?experiment=${encodeURIComponent(id)}`}>new run</Link> ·{' '}
