@@ -9,7 +9,8 @@ export type RealNvpDequantization = (typeof REALNVP_DEQUANTIZATIONS)[number];
  * RealNVP (Dinh et al. 2017): affine coupling layers with a standard normal base. With the
  * defaults on 2-D data it is the WORKLOADS.md `realnvp-ring8` workload: 8 couplings
  * alternating which coordinate is transformed, conditioner MLPs 1-64-64-2 (ReLU), scale
- * exp(tanh(s)), batch 512, Adam 1e-3, 3,000 steps.
+ * exp(tanh(s)), batch 512, Adam 1e-3, 3,000 steps. `conditional: true` makes it a
+ * class-conditional flow p(x | y): the one-hot label joins every conditioner's input.
  */
 export const realNvpConfigSchema = z
   .strictObject({
@@ -30,13 +31,21 @@ export const realNvpConfigSchema = z
           "'none': real-valued data (e.g. 2-D points), logProb is their continuous density. " +
           "'auto': 'uniform' for image-shaped data ([H, W, C]), 'none' otherwise.",
       }),
+    conditional: z
+      .boolean({ error: 'must be true or false' })
+      .default(false)
+      .meta({
+        description:
+          'Class-conditional: a one-hot label joins the input of every coupling’s conditioner, so logProb is the exact ' +
+          'log p(x | y) (the base stays N(0, I)); needs a labelled dataset (numClasses). Such a model has no label-free encode/decode.',
+      }),
     learningRate: learningRateField(1e-3),
     batchSize: batchSizeField(512),
     epochs: epochsField(3000, 'Passes over the training set (maxSteps usually stops first).'),
     maxSteps: positiveInt(Number.MAX_SAFE_INTEGER).default(3000).meta({ description: 'Stop after this many steps, if earlier.' }),
     labelledExamples: labelledExamplesField(),
   })
-  .meta({ title: 'RealNVP', description: 'Normalizing flow of affine coupling layers (exact likelihood, invertible).' });
+  .meta({ title: 'RealNVP', description: 'Normalizing flow of affine coupling layers (exact likelihood, invertible), optionally class-conditional.' });
 
 export type RealNvpConfig = z.output<typeof realNvpConfigSchema>;
 export type RealNvpConfigInput = z.input<typeof realNvpConfigSchema>;

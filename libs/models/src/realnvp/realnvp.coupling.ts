@@ -5,7 +5,9 @@ import type { ParameterSet } from '../nn/parameter-set';
 /**
  * One affine coupling layer (Dinh et al. 2017): the coordinates are split into a kept part a
  * and a transformed part b; a conditioner MLP of a gives (s̃, t), s = tanh(s̃), and
- * b ↦ b·exp(s) + t, whose log |det| is Σ s. Direction: data → latent.
+ * b ↦ b·exp(s) + t, whose log |det| is Σ s. Direction: data → latent. In a class-conditional
+ * flow the conditioner also sees the one-hot label y (`[n, K]`, concatenated to its input), so
+ * the layer is invertible in x for each y with the same log |det|.
  */
 export interface Coupling {
   /**
@@ -13,8 +15,15 @@ export interface Coupling {
    * `constantInput`: even the first coupling's input is computed inside the gradient scope,
    * e.g. dequantized, and that option's closure needs an input that outlives it.)
    */
-  forward(x: tf.Tensor2D): { y: tf.Tensor2D; logDet: tf.Tensor1D };
-  inverse(y: tf.Tensor2D): tf.Tensor2D;
+  forward(x: tf.Tensor2D, labels?: tf.Tensor2D): { y: tf.Tensor2D; logDet: tf.Tensor1D };
+  inverse(y: tf.Tensor2D, labels?: tf.Tensor2D): tf.Tensor2D;
+}
+
+/** The conditioner's input: `input`, with the one-hot `labels` appended for a conditional layer (`numClasses` > 0). */
+function conditionerInput(input: tf.Tensor2D, labels: tf.Tensor2D | undefined, numClasses: number): tf.Tensor2D {
+  if (numClasses === 0) return input;
+  if (!labels || labels.shape[1] !== numClasses) throw new Error(`realnvp coupling: a conditional layer needs one-hot labels [n, ${numClasses}]`);
+  return tf.concat([input, labels], 1) as tf.Tensor2D;
 }
 
 /**
@@ -23,31 +32,39 @@ export interface Coupling {
  * alternate. The conditioner sees only the kept coordinates: for D = 2 it is exactly the
  * reference's 1-h-h-2 MLP ([s, t] in that order), alternating which coordinate is transformed.
  */
-export function createSplitCoupling(params: ParameterSet, name: string, index: number, dim: number, hiddenDims: readonly number[], seed: number): Coupling {
+export function createSplitCoupling(
+  params: ParameterSet,
+  name: string,
+  index: number,
+  dim: number,
+  hiddenDims: readonly number[],
+  seed: number,
+  numClasses = 0,
+): Coupling {
   const k = Math.floor(dim / 2);
   const even = index % 2 === 0;
   const [keptStart, keptSize] = even ? [0, k] : [dim - k, k];
   const [transStart, transSize] = even ? [k, dim - k] : [0, dim - k];
-  const layers = createMlp(params, name, [keptSize, ...hiddenDims, 2 * transSize], seed);
+  const layers = createMlp(params, name, [keptSize + numClasses, ...hiddenDims, 2 * transSize], seed);
   const parts = (x: tf.Tensor2D) => {
     const n = x.shape[0];
     return { a: tf.slice(x, [0, keptStart], [n, keptSize]) as tf.Tensor2D, b: tf.slice(x, [0, transStart], [n, transSize]) as tf.Tensor2D };
   };
-  const scaleShift = (a: tf.Tensor2D) => {
-    const out = applyMlp(layers, a);
+  const scaleShift = (a: tf.Tensor2D, labels: tf.Tensor2D | undefined) => {
+    const out = applyMlp(layers, conditionerInput(a, labels, numClasses));
     const n = a.shape[0];
     return { s: tf.tanh(tf.slice(out, [0, 0], [n, transSize])) as tf.Tensor2D, t: tf.slice(out, [0, transSize], [n, transSize]) as tf.Tensor2D };
   };
   const join = (a: tf.Tensor2D, b: tf.Tensor2D) => (even ? tf.concat([a, b], 1) : tf.concat([b, a], 1)) as tf.Tensor2D;
   return {
-    forward: (x) => {
+    forward: (x, labels) => {
       const { a, b } = parts(x);
-      const { s, t } = scaleShift(a);
+      const { s, t } = scaleShift(a, labels);
       return { y: join(a, tf.add(tf.mul(b, tf.exp(s)), t)), logDet: tf.sum(s, 1) as tf.Tensor1D };
     },
-    inverse: (y) => {
+    inverse: (y, labels) => {
       const { a, b } = parts(y);
-      const { s, t } = scaleShift(a);
+      const { s, t } = scaleShift(a, labels);
       return join(a, tf.mul(tf.sub(b, t), tf.exp(tf.neg(s))));
     },
   };
@@ -67,6 +84,7 @@ export function createMaskedCoupling(
   dataShape: readonly number[],
   hiddenDims: readonly number[],
   seed: number,
+  numClasses = 0,
 ): Coupling & { readonly mask: tf.Tensor2D; dispose(): void } {
   const dim = dataShape.reduce((a, d) => a * d, 1);
   const values = new Float32Array(dim);
@@ -81,9 +99,9 @@ export function createMaskedCoupling(
   }
   const mask = tf.tensor2d(values, [1, dim]);
   const free = tf.tidy(() => tf.sub(1, mask)) as tf.Tensor2D;
-  const layers: Dense[] = createMlp(params, name, [dim, ...hiddenDims, 2 * dim], seed);
-  const scaleShift = (x: tf.Tensor2D) => {
-    const out = applyMlp(layers, tf.mul(x, mask) as tf.Tensor2D);
+  const layers: Dense[] = createMlp(params, name, [dim + numClasses, ...hiddenDims, 2 * dim], seed);
+  const scaleShift = (x: tf.Tensor2D, labels: tf.Tensor2D | undefined) => {
+    const out = applyMlp(layers, conditionerInput(tf.mul(x, mask) as tf.Tensor2D, labels, numClasses));
     const n = x.shape[0];
     return {
       s: tf.mul(tf.tanh(tf.slice(out, [0, 0], [n, dim])), free) as tf.Tensor2D,
@@ -92,12 +110,12 @@ export function createMaskedCoupling(
   };
   return {
     mask,
-    forward: (x) => {
-      const { s, t } = scaleShift(x);
+    forward: (x, labels) => {
+      const { s, t } = scaleShift(x, labels);
       return { y: tf.add(tf.mul(x, tf.exp(s)), t) as tf.Tensor2D, logDet: tf.sum(s, 1) as tf.Tensor1D };
     },
-    inverse: (y) => {
-      const { s, t } = scaleShift(y); // y ⊙ m = x ⊙ m
+    inverse: (y, labels) => {
+      const { s, t } = scaleShift(y, labels); // y ⊙ m = x ⊙ m
       return tf.mul(tf.sub(y, t), tf.exp(tf.neg(s))) as tf.Tensor2D;
     },
     dispose: () => tf.dispose([mask, free]),

@@ -42,6 +42,29 @@ describeGenerativeModelContract({
   batch: pixelBatch,
 });
 
+describeGenerativeModelContract({
+  family: 'realnvp',
+  label: 'realnvp (2-D, conditional)',
+  config: { numCouplings: 4, hiddenDims: [16, 16], learningRate: 1e-2, conditional: true },
+  dataShape: [2],
+  batch: () => ring8Points(16, 5),
+  // Any fixed classes will do: the flow models each class's points.
+  labels: () => tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 3), 'int32'),
+  numClasses: 3,
+  continuous: true,
+});
+
+describeGenerativeModelContract({
+  family: 'realnvp',
+  label: 'realnvp (tiny images, dequantized, conditional on bar or square)',
+  config: { numCouplings: 4, hiddenDims: [16], learningRate: 1e-2, conditional: true },
+  dataShape: [4, 4, 1],
+  batch: pixelBatch,
+  // pixelBatch's row i is a bar (i odd: class 1) or a square (i even: class 0).
+  labels: () => tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 2), 'int32'),
+  numClasses: 2,
+});
+
 const standardNormalLogDensity = (z: number[]) => z.reduce((s, v) => s - 0.5 * v * v - 0.5 * Math.log(2 * Math.PI), 0);
 
 async function trainRing8(model: RealNvpModel, steps: number, batchSize = 512): Promise<void> {
@@ -72,8 +95,8 @@ describe('realnvp flow on 2-D data', () => {
     await trainRing8(model, 20);
     const x = ring8Points(200, 7);
     const z = tf.randomNormal([200, 2], 0, 1, 'float32', 2);
-    const [zx, xz] = [model.encode(x), model.decode(z)];
-    const [back, again] = [model.decode(zx), model.encode(xz)];
+    const [zx, xz] = [model.encode!(x), model.decode!(z)];
+    const [back, again] = [model.decode!(zx), model.encode!(xz)];
     const maxDiff = async (a: tf.Tensor, b: tf.Tensor) => (await tf.tidy(() => tf.max(tf.abs(tf.sub(a, b)))).data())[0];
     expect(await maxDiff(back, x)).toBeLessThan(1e-5);
     expect(await maxDiff(again, z)).toBeLessThan(1e-5);
@@ -95,7 +118,7 @@ describe('realnvp flow on 2-D data', () => {
     const inputs: number[][] = [];
     for (const [a, b] of points) inputs.push([a, b], [a + h, b], [a - h, b], [a, b + h], [a, b - h]);
     const x = tf.tensor2d(inputs);
-    const zt = model.encode(x);
+    const zt = model.encode!(x);
     const lp = model.logProb(x);
     const [z, logP] = [(await zt.array()) as number[][], Array.from(await lp.data())];
     points.forEach((_, i) => {
@@ -223,6 +246,7 @@ describe('realnvp config and data hooks', () => {
       numCouplings: 8,
       hiddenDims: [64, 64],
       dequantize: 'auto',
+      conditional: false,
       learningRate: 1e-3,
       batchSize: 512,
       epochs: 3000,
@@ -230,6 +254,7 @@ describe('realnvp config and data hooks', () => {
     });
     expect(() => parseConfig('realnvp', { numCouplings: 0 })).toThrow(/config\.numCouplings: must be a positive integer/);
     expect(() => parseConfig('realnvp', { dequantize: 'variational' })).toThrow(/config\.dequantize/);
+    expect(() => parseConfig('realnvp', { conditional: 'yes' })).toThrow(/config\.conditional: must be true or false/);
   });
 
   it('rejects 1-D data and images outside [0, 1] with INVALID_ARGUMENT', () => {

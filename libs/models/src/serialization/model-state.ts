@@ -20,3 +20,24 @@ export function parseSeededTrainingState(family: string, state: Readonly<Record<
   }
   return { seed, step: step as number, trainRng, evalRng };
 }
+
+/** A `SeededTrainingState` of a family that may be class-conditional. */
+export interface ConditionalSeededTrainingState extends SeededTrainingState {
+  /** Classes of a conditional model; 0 for an unconditional one. */
+  readonly numClasses: number;
+}
+
+/**
+ * `parseSeededTrainingState` plus `numClasses`: 0 (unconditional, also when absent, as in
+ * bytes saved before the family could be conditional) or an integer in [2, maxClasses].
+ */
+export function parseConditionalSeededTrainingState(
+  family: string,
+  state: Readonly<Record<string, unknown>>,
+  maxClasses: number,
+): ConditionalSeededTrainingState {
+  const { numClasses = 0 } = state;
+  const classesOk = numClasses === 0 || (Number.isInteger(numClasses) && (numClasses as number) >= 2 && (numClasses as number) <= maxClasses);
+  if (!classesOk) throw invalidArgument(`model bytes: ${family} state numClasses must be 0 or an integer in [2, ${maxClasses}]`);
+  return { ...parseSeededTrainingState(family, state), numClasses: numClasses as number };
+}
