@@ -16,4 +16,4 @@ export function parseIntegerList(text: string, { min, max, what }: { min: number
 }
 
 /** The families with a class-conditional variant: the data-efficiency template refuses the rest. */
-export const CONDITIONAL_FAMILIES = ['vae', 'pixelcnn'] as const;
+export const CONDITIONAL_FAMILIES = ['vae', 'pixelcnn', 'realnvp'] as const;

@@ -113,7 +113,7 @@ function why(name: MetricName, capabilities: ModelCapabilities, traits: DatasetT
       : `it has no likelihood at all; ask for sample metrics instead (${can.join(', ') || 'none available'})`;
   const likelihood = capabilities.logProb || capabilities.elbo || capabilities.iwae;
   if (name === 'generative_classifier' && likelihood && !capabilities.conditional) {
-    return 'it is not class-conditional, so it has no p(x|y): train a conditional family (conditional: true: VAE, PixelCNN) on a labelled dataset';
+    return 'it is not class-conditional, so it has no p(x|y): train a conditional family (conditional: true: VAE, PixelCNN, RealNVP) on a labelled dataset';
   }
   if (!capabilities[spec.needs]) return instead;
   if (spec.group === 'known-density') return 'the dataset has no known density (only synthetic ring8 and grid25 do)';

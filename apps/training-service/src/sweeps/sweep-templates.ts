@@ -31,12 +31,12 @@ export function dataEfficiencySweep(input: StartSweepInput, dataset: Dataset): T
   const family = familyInfo(input.family);
   if (family.density === 'implicit') {
     throw failedPrecondition(
-      `${family.name} is an implicit model: it has no p(x|y) to classify with. The data-efficiency template needs a class-conditional explicit family (vae, pixelcnn)`,
+      `${family.name} is an implicit model: it has no p(x|y) to classify with. The data-efficiency template needs a class-conditional explicit family (vae, pixelcnn, realnvp)`,
     );
   }
   const properties = (family.configSchema['properties'] ?? {}) as Record<string, unknown>;
   if (!('conditional' in properties)) {
-    throw failedPrecondition(`${family.name} has no class-conditional variant, so no p(x|y): the data-efficiency template needs one (vae, pixelcnn)`);
+    throw failedPrecondition(`${family.name} has no class-conditional variant, so no p(x|y): the data-efficiency template needs one (vae, pixelcnn, realnvp)`);
   }
   if ((dataset.numClasses ?? 0) < 2) {
     throw failedPrecondition(`dataset '${dataset.name}' has no labels of two or more classes: the data-efficiency template compares classifiers; import its labels`);
