@@ -1,7 +1,6 @@
-import { invalidArgument } from '@genlab/errors';
 import type { ModelFactory } from '../model-factory';
 import { tensorsByName } from '../serialization/model-bytes';
-import { parseSeededTrainingState } from '../serialization/model-state';
+import { parseConditionalSeededTrainingState } from '../serialization/model-state';
 import { standardTrainingPlan } from '../training-plan';
 import { vaeConfigSchema } from './vae.config';
 import { assertVaeDatasetFits, prepareVaeDataset } from './vae.data';
@@ -9,12 +8,7 @@ import { MAX_CLASSES } from '../conditioning/class-labels';
 import { VAE_FAMILY_CAPABILITIES, VaeModel, type VaeState } from './vae.model';
 
 /** The shared seeded state plus `numClasses` (absent in bytes saved before conditional VAEs: 0). */
-function parseVaeState(state: Readonly<Record<string, unknown>>): VaeState {
-  const { numClasses = 0 } = state;
-  const classesOk = numClasses === 0 || (Number.isInteger(numClasses) && (numClasses as number) >= 2 && (numClasses as number) <= MAX_CLASSES);
-  if (!classesOk) throw invalidArgument(`model bytes: vae state numClasses must be 0 or an integer in [2, ${MAX_CLASSES}]`);
-  return { ...parseSeededTrainingState('vae', state), numClasses: numClasses as number };
-}
+const parseVaeState = (state: Readonly<Record<string, unknown>>): VaeState => parseConditionalSeededTrainingState('vae', state, MAX_CLASSES);
 
 export const vaeFactory: ModelFactory<typeof vaeConfigSchema> = {
   family: 'vae',

@@ -27,7 +27,7 @@ export async function startDataEfficiency(experimentId: string, _previous: DataE
   const datasetId = text(form, 'dataset');
   const family = text(form, 'family');
   if (!datasetId) fieldErrors.dataset = 'choose a labelled dataset';
-  if (!(CONDITIONAL_FAMILIES as readonly string[]).includes(family)) fieldErrors.family = `choose ${CONDITIONAL_FAMILIES.join(' or ')}`;
+  if (!(CONDITIONAL_FAMILIES as readonly string[]).includes(family)) fieldErrors.family = `choose one of ${CONDITIONAL_FAMILIES.join(', ')}`;
   const sizes = parseIntegerList(text(form, 'sizes'), { min: 1, max: 10_000_000, what: 'label count' });
   if ('error' in sizes) fieldErrors.sizes = sizes.error;
   const seeds = parseIntegerList(text(form, 'seeds'), { min: 0, max: MAX_SEED, what: 'seed' });
