@@ -7,10 +7,17 @@
 // (`/usr/bin/python3 -c 'import torch'`), the same invocation also runs
 // ../shared/bench/reference_pytorch.py (--threads 1, --quick passed on) for those workloads
 // and prints ours beside the reference's, as JSON lines (`kind: 'comparison'`) and a table.
-// The reference runs after our entries, not alongside them: on the shared 2-core machine
-// running both at once slowed the reference more than it saved. Figures from one run are
-// comparable as ratios; absolute times on shared machines are not.
-import { spawnSync } from 'node:child_process';
+//
+// Scheduling. A full run runs the reference after our entries, alone. With `--quick` the
+// reference (one thread) runs alongside our single-process entries, each on one of the
+// machine's cores, so that the quick run fits in two minutes; the entries that start other
+// processes (services, Chromium, PostgreSQL) run first, before the reference starts, so
+// that nothing takes the reference's core. On a machine shared with other jobs both sides
+// slow down; figures from one run are comparable as ratios, absolute times are not.
+//
+// Entries that start the built services run `nx run-many -t build` first (cached by Nx:
+// about a second when nothing changed).
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -19,15 +26,24 @@ const PYTHON = '/usr/bin/python3';
 const REFERENCE = resolve(ROOT, '../shared/bench/reference_pytorch.py');
 /** The entry that runs each workload reference_pytorch.py knows, in the reference's order. */
 const WORKLOAD_ENTRIES = { 'vae-mlp': 'vae-mlp-quality', made: 'made-quality', 'dcgan-28': 'dcgan-28', 'realnvp-ring8': 'realnvp-ring8' };
+/** Entries that start other processes (the built services, Chromium, PostgreSQL): they need the build and a machine of their own. */
+const MULTI_PROCESS_ENTRIES = new Set(['generation-throughput', 'runs-table-render']);
 
 const args = process.argv.slice(2);
 const passThrough = args.filter((a) => a.startsWith('--'));
 const quick = passThrough.includes('--quick');
 const only = args.filter((a) => !a.startsWith('--'));
-const entries = readdirSync(join(ROOT, 'bench'))
+const selected = readdirSync(join(ROOT, 'bench'))
   .filter((f) => f.endsWith('.ts'))
   .map((f) => f.replace(/\.ts$/, ''))
   .filter((name) => only.length === 0 || only.includes(name));
+const unknown = only.filter((name) => !selected.includes(name));
+if (unknown.length > 0) {
+  console.error(`bench: no entry named ${unknown.join(', ')} in bench/`);
+  process.exit(2);
+}
+/** Multi-process entries first (with --quick the reference starts after them). */
+const entries = [...selected.filter((n) => MULTI_PROCESS_ENTRIES.has(n)), ...selected.filter((n) => !MULTI_PROCESS_ENTRIES.has(n))];
 const workloads = Object.keys(WORKLOAD_ENTRIES).filter((w) => entries.includes(WORKLOAD_ENTRIES[w]));
 
 const started = performance.now();
@@ -44,28 +60,58 @@ const jsonLines = (text) =>
     }
   });
 
-/** Runs reference_pytorch.py for `workloads`: its output and figures by workload, or why it did not run. */
-function runReference() {
-  if (workloads.length === 0) return { unavailable: 'no workload entry ran' };
+/**
+ * Starts reference_pytorch.py for `workloads`; resolves to its figures by workload, or to why it
+ * did not run. Its output is held back and printed when it ends, so that it does not interleave
+ * with an entry's.
+ */
+function startReference() {
+  if (workloads.length === 0) return Promise.resolve({ unavailable: 'no workload entry ran' });
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
     const why = probe.error?.message ?? probe.stderr.trim().split('\n').pop();
-    return { unavailable: `torch is not importable by ${PYTHON} (${why}); install Debian's python3-torch to run it` };
+    return Promise.resolve({ unavailable: `torch is not importable by ${PYTHON} (${why}); install Debian's python3-torch to run it` });
   }
-  if (!existsSync(REFERENCE)) return { unavailable: `${REFERENCE} is missing` };
+  if (!existsSync(REFERENCE)) return Promise.resolve({ unavailable: `${REFERENCE} is missing` });
   const command = [REFERENCE, '--threads', '1', '--workloads', workloads.join(','), ...(quick ? ['--quick'] : [])];
-  console.log(`\n=== PyTorch reference\n${PYTHON} ${command.join(' ')}`);
+  console.log(`\n=== PyTorch reference started${quick ? ' (alongside the single-process entries)' : ''}\n${PYTHON} ${command.join(' ')}`);
   const referenceStarted = performance.now();
-  const result = spawnSync(PYTHON, command, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  process.stdout.write(result.stdout ?? '');
-  console.log(`--- PyTorch reference: ${result.status === 0 ? 'done' : 'FAILED'} in ${seconds(referenceStarted)}`);
-  if (result.status !== 0) failures++;
-  return { ran: true, byWorkload: new Map(jsonLines(result.stdout).map((r) => [r.workload, r])) };
+  const child = spawn(PYTHON, command, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolveReference) => {
+    child.on('error', (error) => {
+      failures++;
+      resolveReference({ unavailable: `${PYTHON} did not start: ${error.message}` });
+    });
+    child.on('close', (status) => {
+      console.log(`\n=== PyTorch reference output`);
+      process.stderr.write(stderr);
+      process.stdout.write(stdout);
+      console.log(`--- PyTorch reference: ${status === 0 ? 'done' : 'FAILED'} in ${seconds(referenceStarted)}`);
+      if (status !== 0) failures++;
+      resolveReference({ ran: true, byWorkload: new Map(jsonLines(stdout).map((r) => [r.workload, r])) });
+    });
+  });
+}
+
+if (entries.some((n) => MULTI_PROCESS_ENTRIES.has(n))) {
+  console.log('=== build (nx run-many -t build; cached when nothing changed)');
+  const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--outputStyle=static'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (build.status !== 0) {
+    process.stdout.write(build.stdout ?? '');
+    console.error('bench: the build failed; the entries that start services cannot run');
+    process.exit(1);
+  }
 }
 
 const figures = [];
 const ours = new Map();
+let referenceRun;
 for (const name of entries) {
+  if (quick && referenceRun === undefined && !MULTI_PROCESS_ENTRIES.has(name)) referenceRun = startReference();
   console.log(`\n=== bench/${name}`);
   const entryStarted = performance.now();
   const result = spawnSync(process.execPath, [join(ROOT, 'libs/models/scripts/run-ts.mjs'), join(ROOT, 'bench', `${name}.ts`), ...passThrough], {
@@ -82,7 +128,7 @@ for (const name of entries) {
   }
 }
 
-const reference = runReference();
+const reference = await (referenceRun ?? startReference());
 
 /** The reference's quality figure in our terms (its JSON names them differently). */
 function referenceQuality(r) {
