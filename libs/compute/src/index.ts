@@ -11,3 +11,4 @@ export {
 } from './init-compute';
 export { SeededRng, deriveSeed, assertSeed, isValidSeed, MAX_SEED } from './seeded-rng';
 export { ADAM_UPDATE_KERNEL, type AdamUpdateAttrs } from './kernels/adam-update.kernel';
+export { setGenlabWasmKernelsEnabled } from './kernels/genlab-wasm';

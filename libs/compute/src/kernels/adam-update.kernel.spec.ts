@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initCompute, tf } from '../index';
 import { ADAM_UPDATE_KERNEL, type AdamUpdateAttrs } from './adam-update.kernel';
+import { genlabWasmKernels, setGenlabWasmKernelsEnabled } from './genlab-wasm';
 
 /** The same update in float64, element by element. */
 function reference(p: number[], m: number[], v: number[], g: number[], a: AdamUpdateAttrs): number[][] {
@@ -12,21 +13,53 @@ function reference(p: number[], m: number[], v: number[], g: number[], a: AdamUp
 describe('GenlabAdamUpdate on wasm', () => {
   beforeAll(() => initCompute({ backend: 'wasm', logger: false }));
 
-  it('returns the updated parameter and moments, leaving its inputs and the tensor count as they were', async () => {
-    const values = (seed: number, positive = false) => Array.from({ length: 6 }, (_, i) => (positive ? 0.01 : 0) + Math.abs(Math.sin(seed + i * 1.7)) * (positive ? 1 : Math.sign(Math.cos(seed * i))));
-    const [p, m, v, g] = [values(1), values(2), values(3, true), values(4)];
-    const attrs: AdamUpdateAttrs = { beta1: 0.5, beta2: 0.99, stepSize: 0.01, epsilon: 1e-6 };
-    const inputs = { param: tf.tensor2d(p, [2, 3]), m: tf.tensor2d(m, [2, 3]), v: tf.tensor2d(v, [2, 3]), grad: tf.tensor2d(g, [2, 3]) };
-    const before = tf.memory().numTensors;
-    const outputs = tf.engine().runKernel(ADAM_UPDATE_KERNEL, inputs, { ...attrs }) as tf.Tensor[];
-    expect(outputs.map((t) => t.shape)).toEqual([[2, 3], [2, 3], [2, 3]]);
-    const expected = reference(p, m, v, g, attrs);
-    for (const [k, t] of outputs.entries()) {
-      Array.from(await t.data()).forEach((x, i) => expect(x).toBeCloseTo(expected[k][i], 6));
+  // 4·k + 3 values: the SIMD lanes and the one-by-one remainder both run.
+  const values = (seed: number, n: number, positive = false) => Array.from({ length: n }, (_, i) => (positive ? 0.01 : 0) + Math.abs(Math.sin(seed + i * 1.7)) * (positive ? 1 : Math.sign(Math.cos(seed * i) || 1)));
+
+  for (const [name, simd] of [['genlab\'s SIMD wasm kernel', true], ['the JS fallback', false]] as const) {
+    it(`returns the updated parameter and moments, leaving its inputs and the tensor count as they were (${name})`, async () => {
+      setGenlabWasmKernelsEnabled(simd);
+      try {
+        expect(genlabWasmKernels(tf.backend()) !== null).toBe(simd);
+        const [p, m, v, g] = [values(1, 11), values(2, 11), values(3, 11, true), values(4, 11)];
+        const attrs: AdamUpdateAttrs = { beta1: 0.5, beta2: 0.99, stepSize: 0.01, epsilon: 1e-6 };
+        const inputs = { param: tf.tensor1d(p), m: tf.tensor1d(m), v: tf.tensor1d(v), grad: tf.tensor1d(g) };
+        const before = tf.memory().numTensors;
+        const outputs = tf.engine().runKernel(ADAM_UPDATE_KERNEL, inputs, { ...attrs }) as tf.Tensor[];
+        expect(outputs.map((t) => t.shape)).toEqual([[11], [11], [11]]);
+        const expected = reference(p, m, v, g, attrs);
+        for (const [k, t] of outputs.entries()) {
+          Array.from(await t.data()).forEach((x, i) => expect(x).toBeCloseTo(expected[k][i], 6));
+        }
+        expect(Array.from(await inputs.param.data())).toEqual(Array.from(Float32Array.from(p)));
+        expect(Array.from(await inputs.m.data())).toEqual(Array.from(Float32Array.from(m)));
+        tf.dispose(outputs);
+        expect(tf.memory().numTensors).toBe(before);
+        tf.dispose(Object.values(inputs));
+      } finally {
+        setGenlabWasmKernelsEnabled(true);
+      }
+    });
+  }
+
+  it('gives the same values from the SIMD kernel as from the JS fallback, to float32 rounding (values of order 1), on a layer-sized parameter', async () => {
+    const n = 784 * 40 + 3;
+    const inputs = { param: tf.randomNormal([n], 0, 1, 'float32', 1), m: tf.randomNormal([n], 0, 0.1, 'float32', 2), v: tf.randomUniform([n], 0, 0.01, 'float32', 3), grad: tf.randomNormal([n], 0, 1, 'float32', 4) };
+    const attrs = { beta1: 0.9, beta2: 0.999, stepSize: 1e-3, epsilon: 1e-8 };
+    const run = async (simd: boolean) => {
+      setGenlabWasmKernelsEnabled(simd);
+      const outputs = tf.engine().runKernel(ADAM_UPDATE_KERNEL, inputs, attrs) as tf.Tensor[];
+      setGenlabWasmKernelsEnabled(true);
+      const values = await Promise.all(outputs.map((t) => t.data()));
+      tf.dispose(outputs);
+      return values;
+    };
+    const [simd, js] = [await run(true), await run(false)];
+    for (let k = 0; k < 3; k++) {
+      let worst = 0;
+      for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(simd[k][i] - js[k][i]));
+      expect(worst).toBeLessThan(1e-6);
     }
-    expect(Array.from(await inputs.param.data())).toEqual(Array.from(Float32Array.from(p)));
-    tf.dispose(outputs);
-    expect(tf.memory().numTensors).toBe(before);
     tf.dispose(Object.values(inputs));
   });
 

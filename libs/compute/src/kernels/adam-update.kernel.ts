@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { genlabWasmKernels, heapOffset } from './genlab-wasm';
 
 /** A fused Adam update of one parameter: inputs `param`, `m`, `v`, `grad`; outputs the new param, m and v. */
 export const ADAM_UPDATE_KERNEL = 'GenlabAdamUpdate';
@@ -23,6 +24,8 @@ interface WasmHeapBackend {
  * One pass over the heap for the whole update instead of ~12 wasm kernels (each a pass over
  * the parameter and a dispatch): the optimiser step is bound by memory traffic and per-op
  * overhead, not arithmetic. Writes new buffers; inputs are untouched (tensors stay immutable).
+ * The pass is genlab's SIMD wasm kernel (genlab-wasm.ts), in float32 as PyTorch computes it;
+ * where that cannot run, a JS loop over heap views (float64 arithmetic, rounded on store).
  */
 function adamUpdateWasm({ inputs, attrs, backend }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
   const { param, m, v, grad } = inputs as Record<'param' | 'm' | 'v' | 'grad', tf.TensorInfo>;
@@ -34,6 +37,13 @@ function adamUpdateWasm({ inputs, attrs, backend }: Parameters<tf.KernelFunc>[0]
   }
   const heap = backend as unknown as WasmHeapBackend;
   const outputs = [param, m, v].map((t) => heap.makeOutput([...t.shape], 'float32'));
+  const kernels = genlabWasmKernels(backend as tf.KernelBackend);
+  if (kernels) {
+    const offset = (t: tf.TensorInfo) => heapOffset(backend as tf.KernelBackend, t);
+    const [pOut, mOut, vOut] = outputs.map(offset);
+    kernels.adamUpdate(offset(param), offset(m), offset(v), offset(grad), pOut, mOut, vOut, tf.util.sizeFromShape(param.shape), beta1, beta2, stepSize, epsilon);
+    return outputs;
+  }
   // Views only after every allocation: growing the heap detaches older views.
   const [p0, m0, v0, g] = [param, m, v, grad].map((t) => heap.typedArrayFromHeap(t));
   const [p1, m1, v1] = outputs.map((t) => heap.typedArrayFromHeap(t));
