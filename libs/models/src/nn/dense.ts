@@ -1,5 +1,5 @@
 import { deriveSeed, tf } from '@genlab/compute';
-import { matMul, matMulConstantInput } from './mat-mul';
+import { timesTransposed } from './mat-mul';
 import type { ParameterSet } from './parameter-set';
 
 export interface Dense {
@@ -30,10 +30,49 @@ export interface DenseApplyOptions {
   readonly constantInput?: boolean;
 }
 
+/** What follows a layer's affine map; `relu` is computed inside the matmul (fused). */
+export type DenseActivation = 'linear' | 'relu';
+
+/**
+ * `act(x·W + b)` as one fused matmul (the bias and the ReLU applied by the matmul kernel: one
+ * pass over the output instead of three), with a written-out gradient: dz = dy ⊙ 1[y > 0] for
+ * ReLU, then ∂b = Σ dz, ∂W = xᵀ·dz and ∂x = dz·Wᵀ, all as plain (transpose-free) products
+ * (see nn/mat-mul.ts). With `constantInput` the input is closed over and gets no gradient.
+ */
+function fusedDense(layer: Dense, x: tf.Tensor2D, activation: DenseActivation, constantInput: boolean): tf.Tensor2D {
+  const forward = (input: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor) => tf.fused.matMul({ a: input, b: w, bias: b, activation }) as tf.Tensor2D;
+  const outputGradient = (dy: tf.Tensor2D, y: tf.Tensor2D) => (activation === 'relu' ? (tf.mul(dy, tf.step(y)) as tf.Tensor2D) : dy);
+  if (constantInput) {
+    const f = tf.customGrad((w, b, save) => {
+      const y = forward(x, w as tf.Tensor2D, b as tf.Tensor);
+      (save as tf.GradSaveFunc)([y]);
+      return {
+        value: y,
+        gradFunc: (dy: tf.Tensor2D, [sy]: tf.Tensor[]) => {
+          const dz = outputGradient(dy, sy as tf.Tensor2D);
+          return [tf.matMul(tf.transpose(x), dz), tf.sum(dz, 0)];
+        },
+      };
+    }) as (w: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
+    return f(layer.kernel, layer.bias);
+  }
+  const f = tf.customGrad((input, w, b, save) => {
+    const y = forward(input as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor);
+    (save as tf.GradSaveFunc)([input as tf.Tensor, w as tf.Tensor, y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor2D, [sx, sw, sy]: tf.Tensor[]) => {
+        const dz = outputGradient(dy, sy as tf.Tensor2D);
+        return [timesTransposed(dz, sw as tf.Tensor2D), tf.matMul(tf.transpose(sx as tf.Tensor2D), dz), tf.sum(dz, 0)];
+      },
+    };
+  }) as (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
+  return f(x, layer.kernel, layer.bias);
+}
+
+/** `x·W + b` (one fused matmul; see `fusedDense`). */
 export function applyDense(layer: Dense, x: tf.Tensor2D, options: DenseApplyOptions = {}): tf.Tensor2D {
-  const kernel = layer.kernel as tf.Tensor2D;
-  const product = options.constantInput ? matMulConstantInput(x, kernel) : matMul(x, kernel);
-  return tf.add(product, layer.bias);
+  return fusedDense(layer, x, 'linear', options.constantInput ?? false);
 }
 
 /** Layers `<name>.0 … <name>.{n-1}` mapping `dims[0] → … → dims[n]`. */
@@ -43,8 +82,5 @@ export function createMlp(params: ParameterSet, name: string, dims: readonly num
 
 /** ReLU between layers, none after the last. `options` apply to the first layer. */
 export function applyMlp(layers: readonly Dense[], x: tf.Tensor2D, options: DenseApplyOptions = {}): tf.Tensor2D {
-  return layers.reduce((h, layer, i) => {
-    const out = applyDense(layer, h, i === 0 ? options : {});
-    return i < layers.length - 1 ? tf.relu(out) : out;
-  }, x);
+  return layers.reduce((h, layer, i) => fusedDense(layer, h, i < layers.length - 1 ? 'relu' : 'linear', i === 0 && (options.constantInput ?? false)), x);
 }
