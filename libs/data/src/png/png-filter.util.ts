@@ -30,9 +30,33 @@ const predictor = (type: number, row: Uint8Array, prev: Uint8Array, i: number, b
   }
 };
 
-/** Writes `row` filtered with `type` into `out` (same length). */
+/**
+ * Writes `row` filtered with `type` into `out` (same length). One loop per filter type, with the
+ * first pixel (no left neighbour) apart: the encoder runs this five times per row of every
+ * sample grid, and a per-byte switch made that ≈ 50 ms for a 512×512 RGB picture.
+ */
 export const filterRow = (type: number, row: Uint8Array, prev: Uint8Array, bpp: number, out: Uint8Array): void => {
-  for (let i = 0; i < row.length; i++) out[i] = ((row[i] as number) - predictor(type, row, prev, i, bpp)) & 0xff;
+  const n = row.length;
+  const head = Math.min(bpp, n);
+  switch (type) {
+    case 1:
+      for (let i = 0; i < head; i++) out[i] = row[i] as number;
+      for (let i = head; i < n; i++) out[i] = ((row[i] as number) - (row[i - bpp] as number)) & 0xff;
+      return;
+    case 2:
+      for (let i = 0; i < n; i++) out[i] = ((row[i] as number) - (prev[i] as number)) & 0xff;
+      return;
+    case 3:
+      for (let i = 0; i < head; i++) out[i] = ((row[i] as number) - ((prev[i] as number) >>> 1)) & 0xff;
+      for (let i = head; i < n; i++) out[i] = ((row[i] as number) - (((row[i - bpp] as number) + (prev[i] as number)) >>> 1)) & 0xff;
+      return;
+    case 4:
+      for (let i = 0; i < head; i++) out[i] = ((row[i] as number) - (prev[i] as number)) & 0xff; // paeth(0, up, 0) = up
+      for (let i = head; i < n; i++) out[i] = ((row[i] as number) - paeth(row[i - bpp] as number, prev[i] as number, prev[i - bpp] as number)) & 0xff;
+      return;
+    default:
+      out.set(row.subarray(0, n));
+  }
 };
 
 /** Reverses `filterRow` in place: `row` holds filtered bytes on entry and raw bytes on return. */
@@ -44,6 +68,9 @@ export const unfilterRow = (type: number, row: Uint8Array, prev: Uint8Array, bpp
 /** Sum of bytes taken as signed values: the usual heuristic for picking a row's filter. */
 export const filterCost = (filtered: Uint8Array): number => {
   let cost = 0;
-  for (const byte of filtered) cost += byte < 128 ? byte : 256 - byte;
+  for (let i = 0; i < filtered.length; i++) {
+    const byte = filtered[i] as number;
+    cost += byte < 128 ? byte : 256 - byte;
+  }
   return cost;
 };

@@ -6,7 +6,10 @@ import { COLOR_TYPE_BY_CHANNELS, PNG_MAX_INT, PNG_SIGNATURE, type RasterImage } 
 
 /**
  * Encodes an 8-bit gray (1), gray+alpha (2), RGB (3) or RGBA (4) raster as a non-interlaced PNG.
- * Each row gets the filter with the smallest sum of absolute values (libpng's heuristic).
+ * Each row gets the filter with the smallest sum of absolute values (libpng's heuristic), and
+ * the rows are deflated at zlib's default level (6, libpng's default too): level 9 made a
+ * 512×512 sample grid ≈ 20 % smaller but took ≈ 2.8× as long (37 ms against 13 ms), time a
+ * training run spends at its checkpoints.
  */
 export const encodePng = (image: RasterImage): Buffer => {
   const { width, height, channels, data } = image;
@@ -41,7 +44,7 @@ export const encodePng = (image: RasterImage): Buffer => {
   return Buffer.concat([
     PNG_SIGNATURE,
     chunk('IHDR', header),
-    chunk('IDAT', deflateSync(filtered, { level: 9 })),
+    chunk('IDAT', deflateSync(filtered, { level: 6 })),
     chunk('IEND', Buffer.alloc(0)),
   ]);
 };
