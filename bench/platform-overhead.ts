@@ -6,8 +6,10 @@
  * examples, sample grid, retention) every `--checkpoint-every` steps, heartbeats, and an
  * attached event stream (RunEventStream, each event protobuf-encoded as the gRPC call would).
  * The bare loop is runTrainingLoop with no-op callbacks on the model created in memory.
- * Rounds alternate bare and platform; each figure is the median over rounds. A third variant
- * attaches a client that never reads (its call's buffer stays full): it must not slow training.
+ * Rounds run bare, platform and a third variant, a client that never reads (its call's buffer
+ * stays full: it must not slow training), in an order that rotates from round to round. Each
+ * figure is the ratio of medians over rounds; `pairedMedian` beside it is the median of each
+ * round's own ratio to its bare run.
  *
  *   node libs/models/scripts/run-ts.mjs bench/platform-overhead.ts [--workload ring8|mnist] [--steps 1000]
  *        [--checkpoint-every 100] [--rounds 3] [--redis [url]] [--database-url postgresql://…] [--quick]
@@ -172,27 +174,40 @@ async function main(): Promise<void> {
     await bare(data, { ...config, maxSteps: 20 });
     const results = { bare: [] as Timing[], platform: [] as Timing[], stalled: [] as Timing[] };
     let last: Awaited<ReturnType<typeof platform>> | undefined;
+    const variants = {
+      bare: () => bare(data, config),
+      platform: () => platform(db, queue, bus, stream, dataset, config, false),
+      stalled: () => platform(db, queue, bus, stream, dataset, config, true),
+    };
+    const order = Object.keys(variants) as (keyof typeof variants)[];
     for (let round = 0; round < ROUNDS; round++) {
-      const plain = await bare(data, config);
-      last = await platform(db, queue, bus, stream, dataset, config, false);
-      const stalled = await platform(db, queue, bus, stream, dataset, config, true);
-      results.bare.push(plain);
-      results.platform.push(last);
-      results.stalled.push(stalled);
+      // The order rotates from round to round, so that no variant always runs first (or
+      // right after another): position in a round would otherwise bias the comparison.
+      const timings = {} as { bare: Timing; platform: Awaited<ReturnType<typeof platform>>; stalled: Timing };
+      for (let i = 0; i < order.length; i++) {
+        const k = order[(round + i) % order.length] as keyof typeof variants;
+        Object.assign(timings, { [k]: await variants[k]() });
+      }
+      last = timings.platform;
+      results.bare.push(timings.bare);
+      results.platform.push(timings.platform);
+      results.stalled.push(timings.stalled);
       const show = (t: Timing) => `${t.ms.toFixed(0)} ms (cpu ${t.cpuMs.toFixed(0)})`;
-      console.error(`round ${round + 1}: bare ${show(plain)}, platform ${show(last)}, with a stalled client ${show(stalled)}`);
+      console.error(`round ${round + 1}: bare ${show(timings.bare)}, platform ${show(timings.platform)}, with a stalled client ${show(timings.stalled)}`);
     }
     const wall = (k: keyof typeof results) => median(results[k].map((t) => t.ms));
     const cpu = (k: keyof typeof results) => median(results[k].map((t) => t.cpuMs));
     const pct = (x: number, base: number) => (100 * (x - base)) / base;
+    /** The median over rounds of each round's own ratio to its bare run: steadier than a ratio of medians when the machine's speed drifts. */
+    const paired = (k: keyof typeof results, of: 'ms' | 'cpuMs') => median(results[k].map((t, i) => pct(t[of], (results.bare[i] as Timing)[of])));
     const common = { backend: compute.backend, workload: WORKLOAD, steps: STEPS, checkpointEvery: CHECKPOINT_EVERY, queue: queue.kind, database: db.provider, rounds: ROUNDS };
     const figures = [
       { name: 'platform/bare-loop', figure: wall('bare') / STEPS, unit: 'ms/step', cpuMsPerStep: cpu('bare') / STEPS, ...common },
       { name: 'platform/full-path', figure: wall('platform') / STEPS, unit: 'ms/step', cpuMsPerStep: cpu('platform') / STEPS, ...common, checkpoints: last?.checkpoints, metricPoints: last?.points, streamedEvents: last?.events },
-      { name: 'platform/overhead', figure: pct(wall('platform'), wall('bare')), unit: '% wall', goal: '<= 5', ...common },
-      { name: 'platform/overhead-cpu', figure: pct(cpu('platform'), cpu('bare')), unit: '% cpu', goal: '<= 5', ...common },
-      { name: 'platform/overhead-stalled-client', figure: pct(wall('stalled'), wall('bare')), unit: '% wall', ...common },
-      { name: 'platform/overhead-stalled-client-cpu', figure: pct(cpu('stalled'), cpu('bare')), unit: '% cpu', ...common },
+      { name: 'platform/overhead', figure: pct(wall('platform'), wall('bare')), unit: '% wall', goal: '<= 5', pairedMedian: paired('platform', 'ms'), ...common },
+      { name: 'platform/overhead-cpu', figure: pct(cpu('platform'), cpu('bare')), unit: '% cpu', goal: '<= 5', pairedMedian: paired('platform', 'cpuMs'), ...common },
+      { name: 'platform/overhead-stalled-client', figure: pct(wall('stalled'), wall('bare')), unit: '% wall', pairedMedian: paired('stalled', 'ms'), ...common },
+      { name: 'platform/overhead-stalled-client-cpu', figure: pct(cpu('stalled'), cpu('bare')), unit: '% cpu', pairedMedian: paired('stalled', 'cpuMs'), ...common },
     ];
     for (const f of figures) console.log(JSON.stringify(f));
   } finally {

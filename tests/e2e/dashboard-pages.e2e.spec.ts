@@ -163,7 +163,7 @@ describe('dashboard pages', () => {
   it('lists experiments with their runs by status and last activity, and creates one from the form (a taken name refused beside the field)', async () => {
     const { training } = stack.clients;
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(stack.dashboardUrl);
+    await page.goto(`${stack.dashboardUrl}/`);
     const sweepRow = page.locator('[data-testid="experiment-row"]', { hasText: 'ring8-sweep' });
     await sweepRow.waitFor();
     // Three completed runs; the last activity is the last run's end, not the experiment's creation.
