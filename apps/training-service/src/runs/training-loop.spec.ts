@@ -58,7 +58,6 @@ const RESUME_CASES: ResumeCase[] = [
 async function train(model: GenerativeModel, c: ResumeCase, totalSteps: number, stopAt = totalSteps) {
   const losses: number[] = [];
   let saved: Uint8Array | undefined;
-  let step = model.stepCount;
   const outcome = await runTrainingLoop({
     model,
     data: prepareDataset(c.family, c.config, c.data),
@@ -68,9 +67,9 @@ async function train(model: GenerativeModel, c: ResumeCase, totalSteps: number, 
     logEvery: 1,
     checkpointEvery: 1_000,
     onMetrics: (points) => void losses.push(...points.map((p) => p.value)),
-    onProgress: async (p) => void (step = p.stepsDone),
+    onProgress: async () => undefined,
     onCheckpoint: async () => void (saved = await model.save()),
-    shouldStop: () => step >= stopAt,
+    shouldStop: () => model.stepCount >= stopAt,
   });
   return { losses, saved: saved!, outcome };
 }
@@ -96,13 +95,13 @@ describe('runTrainingLoop', () => {
 
   it('stops between steps when asked, checkpointing what it has', async () => {
     const model = smallModel();
-    let steps = 0;
-    const { loop, checkpoints } = options(model, {
-      onProgress: async () => void (steps += 5),
-      shouldStop: () => steps >= 5,
-    });
+    const before = tf.memory().numTensors;
+    const { loop, checkpoints, progress } = options(model, { shouldStop: () => model.stepCount >= 5 });
     expect(await runTrainingLoop(loop)).toEqual({ kind: 'stopped', steps: 5 });
+    // The last step's loss, still unchecked when the stop came, is checked and logged first.
+    expect(progress).toEqual([5]);
     expect(checkpoints).toEqual([5]);
+    expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
 
@@ -137,7 +136,7 @@ describe('runTrainingLoop', () => {
     });
   });
 
-  it('ends at the step whose loss is not finite, before logging or checkpointing it', async () => {
+  it('ends at the step whose loss is not finite (checked once the next step is issued), before logging or checkpointing it', async () => {
     const model = smallModel();
     const poisoned: GenerativeModel = Object.create(model, {
       trainStep: { value: (x: tf.Tensor) => (model.stepCount === 11 ? tf.tidy(() => model.trainStep(x).mul(Number.NaN)) : model.trainStep(x)) },
@@ -149,6 +148,7 @@ describe('runTrainingLoop', () => {
     expect(Number.isNaN((outcome as { value: number }).value)).toBe(true);
     expect(metrics.map((m) => m.step)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
     expect(checkpoints).toEqual([10]);
+    expect(model.stepCount).toBe(13); // one step past the bad one, no more
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });

@@ -35,10 +35,13 @@ export type TrainingOutcome = { kind: 'completed'; steps: number } | { kind: 'st
  * order is a pure function of (seed, step), so a model restored from a checkpoint continues
  * exactly as the uninterrupted run would have.
  *
- * The loss is read back after every step, so a NaN or ±Infinity ends the run at the step it
- * appears, before anything could be saved from it. On the eager backends genlab trains on
- * (wasm, cpu, tfjs-node) the value is already computed when `trainStep` returns: the read
- * copies one float.
+ * Every step's loss is read back, so a NaN or ±Infinity ends the run, but one step late: the
+ * read of step k is awaited after step k + 1 has been issued, so on a GPU the device is never
+ * idle waiting for the host to copy a loss back (on wasm and cpu the value is computed
+ * already and the read copies one float). At a checkpoint, and before stopping, the loop
+ * waits for the current step's loss first, so nothing is saved from a step whose loss was
+ * not finite: a non-finite loss at step k ends the run before step k + 2, with the
+ * checkpoints before k kept, and the outcome names step k.
  */
 export async function runTrainingLoop(options: TrainingLoopOptions): Promise<TrainingOutcome> {
   const { model, data, batchSize, totalSteps } = options;
@@ -46,57 +49,85 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
   if (shuffler.batchesPerEpoch === 0) throw new Error(`${data.count} examples do not fill one batch of ${batchSize}`);
   const batchShape = [batchSize, ...data.shape];
   let step = model.stepCount;
-  let lastCheckpoint = step;
   let windowStart = performance.now();
   let windowSteps = 0;
+  /** The last issued step whose loss has not been checked yet. */
+  let pending: { step: number; epoch: number; loss: tf.Scalar; read: Promise<tf.TypedArray> } | undefined;
 
-  for (let epoch = Math.floor(step / shuffler.batchesPerEpoch); step < totalSteps; epoch++) {
-    let skip = step % shuffler.batchesPerEpoch;
-    for (const indices of shuffler.batches(epoch)) {
-      if (skip > 0) {
-        skip--;
-        continue;
-      }
-      if (step >= totalSteps) break;
-      if (options.shouldStop()) {
-        if (step > lastCheckpoint) await options.onCheckpoint(step);
-        return { kind: 'stopped', steps: step };
-      }
-      const batch = gatherBatch(data, indices);
-      const x = tf.tensor(batch.x, batchShape);
-      const labels = model.capabilities.conditional && batch.labels ? tf.tensor1d(batch.labels, 'int32') : undefined;
-      let loss: tf.Scalar;
-      try {
-        loss = model.trainStep(x, labels);
-      } finally {
-        tf.dispose([x, ...(labels ? [labels] : [])]);
-      }
-      step++;
-      windowSteps++;
-      const checkpointDue = step % options.checkpointEvery === 0 || step === totalSteps;
-      let value: number;
-      try {
-        value = (await loss.data())[0] as number;
-      } finally {
-        loss.dispose();
-      }
-      if (!Number.isFinite(value)) return { kind: 'non-finite', step, value };
+  /** Checks the pending step's loss and logs it; a non-finite outcome if it was not finite. */
+  const settle = async (): Promise<TrainingOutcome | undefined> => {
+    if (!pending) return undefined;
+    const { step: at, epoch, loss, read } = pending;
+    pending = undefined;
+    let value: number;
+    try {
+      value = (await read)[0] as number;
+    } finally {
+      loss.dispose();
+    }
+    if (!Number.isFinite(value)) return { kind: 'non-finite', step: at, value };
+    if (at % options.logEvery === 0 || at % options.checkpointEvery === 0 || at === totalSteps) {
+      const now = performance.now();
+      await options.onMetrics([{ key: 'train/loss', step: at, value }]);
+      await options.onProgress({ stepsDone: at, epoch, stepsPerSecond: (windowSteps * 1000) / Math.max(1, now - windowStart) });
+      windowStart = now;
+      windowSteps = 0;
+    }
+    return undefined;
+  };
 
-      if (step % options.logEvery === 0 || checkpointDue) {
-        const now = performance.now();
-        await options.onMetrics([{ key: 'train/loss', step, value }]);
-        await options.onProgress({ stepsDone: step, epoch, stepsPerSecond: (windowSteps * 1000) / Math.max(1, now - windowStart) });
-        windowStart = now;
-        windowSteps = 0;
+  try {
+    let lastCheckpoint = step;
+    for (let epoch = Math.floor(step / shuffler.batchesPerEpoch); step < totalSteps; epoch++) {
+      let skip = step % shuffler.batchesPerEpoch;
+      for (const indices of shuffler.batches(epoch)) {
+        if (skip > 0) {
+          skip--;
+          continue;
+        }
+        if (step >= totalSteps) break;
+        if (options.shouldStop()) {
+          const ended = await settle();
+          if (ended) return ended;
+          if (step > lastCheckpoint) await options.onCheckpoint(step);
+          return { kind: 'stopped', steps: step };
+        }
+        const batch = gatherBatch(data, indices);
+        const x = tf.tensor(batch.x, batchShape);
+        const labels = model.capabilities.conditional && batch.labels ? tf.tensor1d(batch.labels, 'int32') : undefined;
+        let loss: tf.Scalar;
+        try {
+          loss = model.trainStep(x, labels);
+        } finally {
+          tf.dispose([x, ...(labels ? [labels] : [])]);
+        }
+        step++;
+        windowSteps++;
+        // The previous step's loss is checked now that this step is issued.
+        const previous = await settle().catch((error: unknown) => {
+          loss.dispose();
+          throw error;
+        });
+        pending = { step, epoch, loss, read: loss.data() };
+        if (previous) return previous;
+
+        if (step % options.checkpointEvery === 0 || step === totalSteps) {
+          const ended = await settle();
+          if (ended) return ended;
+          await options.onCheckpoint(step);
+          lastCheckpoint = step;
+        }
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      if (checkpointDue) {
-        await options.onCheckpoint(step);
-        lastCheckpoint = step;
-      }
-      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const ended = await settle();
+    return ended ?? { kind: 'completed', steps: step };
+  } finally {
+    if (pending) {
+      await pending.read.catch(() => undefined);
+      pending.loss.dispose();
     }
   }
-  return { kind: 'completed', steps: step };
 }
 
 /** Steps for `epochs` passes over `count` examples with full batches only. */
