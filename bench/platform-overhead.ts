@@ -132,21 +132,37 @@ async function platform(db: Database, queue: RunQueue, bus: RunEventBus, stream:
   const subscription = stream.open(run.id, true, sink).subscribe({ next: (event) => void ((sink.events += 1), trainingV1.RunEvent.encode(event).finish()) });
   let ended!: () => void;
   const done = new Promise<void>((resolve) => (ended = resolve));
-  const watch = bus.subscribe(run.id, (event) => event.status && event.status.status >= trainingV1.RunStatus.RUN_STATUS_COMPLETED && ended(), () => undefined);
+  // When training began (the run's first progress event) and when its last step was reported.
+  let firstProgress = 0;
+  let lastProgress = 0;
+  const watch = bus.subscribe(
+    run.id,
+    (event) => {
+      if (event.progress) {
+        lastProgress = performance.now();
+        firstProgress ||= lastProgress;
+      }
+      if (event.status && event.status.status >= trainingV1.RunStatus.RUN_STATUS_COMPLETED) ended();
+    },
+    () => undefined,
+  );
   await watch.ready;
   const started = performance.now();
   const cpu = process.cpuUsage();
   await queue.enqueue([run.id]);
   await done;
-  const ms = performance.now() - started;
+  const finished = performance.now();
+  const ms = finished - started;
   const cpuMs = cpuMsSince(cpu);
+  /** Enqueue → first progress event (pickup, claim, model set-up, the first log interval), and last step reported → completion event. */
+  const phases = { startMs: firstProgress - started, endMs: finished - lastProgress };
   watch.unsubscribe();
   subscription.unsubscribe();
   const final = await db.runs.get(run.id);
   if (final.status !== 'completed') throw new Error(`run ${run.id} ended ${final.status}: ${final.error}`);
   const checkpoints = (await db.checkpoints.listByRun(run.id)).length;
   const points = (await db.metrics.listPoints(run.id, { limit: 100_000 })).length;
-  return { ms, cpuMs, events: sink.events, checkpoints, points };
+  return { ms, cpuMs, events: sink.events, checkpoints, points, ...phases };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
@@ -172,7 +188,7 @@ async function main(): Promise<void> {
     const dataset = await storeDataset(db, data);
     // Warm-up: wasm kernels compiled, database and Redis connections open.
     await bare(data, { ...config, maxSteps: 20 });
-    const results = { bare: [] as Timing[], platform: [] as Timing[], stalled: [] as Timing[] };
+    const results = { bare: [] as Timing[], platform: [] as Awaited<ReturnType<typeof platform>>[], stalled: [] as Timing[] };
     let last: Awaited<ReturnType<typeof platform>> | undefined;
     const variants = {
       bare: () => bare(data, config),
@@ -208,6 +224,8 @@ async function main(): Promise<void> {
       { name: 'platform/overhead-cpu', figure: pct(cpu('platform'), cpu('bare')), unit: '% cpu', goal: '<= 5', pairedMedian: paired('platform', 'cpuMs'), ...common },
       { name: 'platform/overhead-stalled-client', figure: pct(wall('stalled'), wall('bare')), unit: '% wall', pairedMedian: paired('stalled', 'ms'), ...common },
       { name: 'platform/overhead-stalled-client-cpu', figure: pct(cpu('stalled'), cpu('bare')), unit: '% cpu', pairedMedian: paired('stalled', 'cpuMs'), ...common },
+      { name: 'platform/start', figure: median(results.platform.map((t) => t.startMs)), unit: 'ms', note: 'enqueue → first progress event (pickup, claim, model set-up, first log interval)', ...common },
+      { name: 'platform/end', figure: median(results.platform.map((t) => t.endMs)), unit: 'ms', note: 'last step reported → completion event (final checkpoint, flush, status)', ...common },
     ];
     for (const f of figures) console.log(JSON.stringify(f));
   } finally {
