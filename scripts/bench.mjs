@@ -14,6 +14,7 @@
 // processes (services, Chromium, PostgreSQL) run first, before the reference starts, so
 // that nothing takes the reference's core. On a machine shared with other jobs both sides
 // slow down; figures from one run are comparable as ratios, absolute times are not.
+// `--sequential` runs the reference after our entries with `--quick` too.
 //
 // Entries that start the built services run `nx run-many -t build` first (cached by Nx:
 // about a second when nothing changed).
@@ -32,6 +33,8 @@ const MULTI_PROCESS_ENTRIES = new Set(['generation-throughput', 'runs-table-rend
 const args = process.argv.slice(2);
 const passThrough = args.filter((a) => a.startsWith('--'));
 const quick = passThrough.includes('--quick');
+/** The reference alongside our entries (the --quick default) or after them. */
+const alongside = quick && !passThrough.includes('--sequential');
 const only = args.filter((a) => !a.startsWith('--'));
 const selected = readdirSync(join(ROOT, 'bench'))
   .filter((f) => f.endsWith('.ts'))
@@ -74,7 +77,7 @@ function startReference() {
   }
   if (!existsSync(REFERENCE)) return Promise.resolve({ unavailable: `${REFERENCE} is missing` });
   const command = [REFERENCE, '--threads', '1', '--workloads', workloads.join(','), ...(quick ? ['--quick'] : [])];
-  console.log(`\n=== PyTorch reference started${quick ? ' (alongside the single-process entries)' : ''}\n${PYTHON} ${command.join(' ')}`);
+  console.log(`\n=== PyTorch reference started${alongside ? ' (alongside the single-process entries)' : ''}\n${PYTHON} ${command.join(' ')}`);
   const referenceStarted = performance.now();
   const child = spawn(PYTHON, command, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -111,7 +114,7 @@ const figures = [];
 const ours = new Map();
 let referenceRun;
 for (const name of entries) {
-  if (quick && referenceRun === undefined && !MULTI_PROCESS_ENTRIES.has(name)) referenceRun = startReference();
+  if (alongside && referenceRun === undefined && !MULTI_PROCESS_ENTRIES.has(name)) referenceRun = startReference();
   console.log(`\n=== bench/${name}`);
   const entryStarted = performance.now();
   const result = spawnSync(process.execPath, [join(ROOT, 'libs/models/scripts/run-ts.mjs'), join(ROOT, 'bench', `${name}.ts`), ...passThrough], {
