@@ -14,6 +14,7 @@ function options(model: GenerativeModel, overrides: Partial<TrainingLoopOptions>
   const metrics: MetricSample[] = [];
   const checkpoints: number[] = [];
   const progress: number[] = [];
+  const rates: number[] = [];
   const loop: TrainingLoopOptions = {
     model,
     data,
@@ -23,12 +24,12 @@ function options(model: GenerativeModel, overrides: Partial<TrainingLoopOptions>
     logEvery: 5,
     checkpointEvery: 10,
     onMetrics: async (points) => void metrics.push(...points),
-    onProgress: async (p) => void progress.push(p.stepsDone),
+    onProgress: async (p) => void (progress.push(p.stepsDone), rates.push(p.stepsPerSecond)),
     onCheckpoint: async (step) => void checkpoints.push(step),
     shouldStop: () => false,
     ...overrides,
   };
-  return { loop, metrics, checkpoints, progress };
+  return { loop, metrics, checkpoints, progress, rates };
 }
 
 /** Random bits, shape [16], for MADE. */
@@ -82,11 +83,14 @@ describe('runTrainingLoop', () => {
   it('trains to the planned step, logging and checkpointing on schedule, without leaking tensors', async () => {
     const model = smallModel();
     const before = tf.memory().numTensors;
-    const { loop, metrics, checkpoints, progress } = options(model);
+    const { loop, metrics, checkpoints, progress, rates } = options(model, { logEvery: 1 });
     expect(await runTrainingLoop(loop)).toEqual({ kind: 'completed', steps: 25 });
-    expect(metrics.map((m) => m.step)).toEqual([5, 10, 15, 20, 25]);
+    const everyStep = Array.from({ length: 25 }, (_, i) => i + 1);
+    expect(metrics.map((m) => m.step)).toEqual(everyStep);
     expect(metrics.every((m) => m.key === 'train/loss' && Number.isFinite(m.value))).toBe(true);
-    expect(progress).toEqual([5, 10, 15, 20, 25]);
+    expect(progress).toEqual(everyStep);
+    // Each report's rate covers the steps since the one before, checkpoint steps included.
+    expect(rates.every((r) => r > 0)).toBe(true);
     expect(checkpoints).toEqual([10, 20, 25]);
     expect(model.stepCount).toBe(25);
     expect(tf.memory().numTensors).toBe(before);
@@ -149,6 +153,24 @@ describe('runTrainingLoop', () => {
     expect(metrics.map((m) => m.step)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
     expect(checkpoints).toEqual([10]);
     expect(model.stepCount).toBe(13); // one step past the bad one, no more
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('names the non-finite loss, not the error, when the step after it fails on the poisoned parameters', async () => {
+    const model = smallModel();
+    const poisoned: GenerativeModel = Object.create(model, {
+      trainStep: {
+        value: (x: tf.Tensor) => {
+          if (model.stepCount === 11) return tf.tidy(() => model.trainStep(x).mul(Number.NaN));
+          if (model.stepCount === 12) throw new Error('a step on NaN parameters');
+          return model.trainStep(x);
+        },
+      },
+    });
+    const { loop } = options(poisoned, { logEvery: 1 });
+    const before = tf.memory().numTensors;
+    expect(await runTrainingLoop(loop)).toMatchObject({ kind: 'non-finite', step: 12 });
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });

@@ -49,8 +49,9 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
   if (shuffler.batchesPerEpoch === 0) throw new Error(`${data.count} examples do not fill one batch of ${batchSize}`);
   const batchShape = [batchSize, ...data.shape];
   let step = model.stepCount;
+  /** The rate's window: since this time and this step (the last one reported). */
   let windowStart = performance.now();
-  let windowSteps = 0;
+  let windowFrom = step;
   /** The last issued step whose loss has not been checked yet. */
   let pending: { step: number; epoch: number; loss: tf.Scalar; read: Promise<tf.TypedArray> } | undefined;
 
@@ -69,9 +70,9 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
     if (at % options.logEvery === 0 || at % options.checkpointEvery === 0 || at === totalSteps) {
       const now = performance.now();
       await options.onMetrics([{ key: 'train/loss', step: at, value }]);
-      await options.onProgress({ stepsDone: at, epoch, stepsPerSecond: (windowSteps * 1000) / Math.max(1, now - windowStart) });
+      await options.onProgress({ stepsDone: at, epoch, stepsPerSecond: ((at - windowFrom) * 1000) / Math.max(1, now - windowStart) });
       windowStart = now;
-      windowSteps = 0;
+      windowFrom = at;
     }
     return undefined;
   };
@@ -98,17 +99,24 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
         let loss: tf.Scalar;
         try {
           loss = model.trainStep(x, labels);
+        } catch (error) {
+          // A step that follows a non-finite one may fail on its poisoned parameters: the
+          // non-finite loss is the run's outcome then, not this error.
+          const ended = await settle();
+          if (ended) return ended;
+          throw error;
         } finally {
           tf.dispose([x, ...(labels ? [labels] : [])]);
         }
         step++;
-        windowSteps++;
         // The previous step's loss is checked now that this step is issued.
         const previous = await settle().catch((error: unknown) => {
           loss.dispose();
           throw error;
         });
-        pending = { step, epoch, loss, read: loss.data() };
+        const read = loss.data();
+        read.catch(() => undefined); // awaited by settle(); until then a rejection is not unhandled
+        pending = { step, epoch, loss, read };
         if (previous) return previous;
 
         if (step % options.checkpointEvery === 0 || step === totalSteps) {

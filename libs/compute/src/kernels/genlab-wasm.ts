@@ -35,7 +35,7 @@ function compile(): object | null {
     try {
       compiled = new wasmApi.Module(Buffer.from(GENLAB_KERNELS_WASM_BASE64, 'base64'));
     } catch {
-      compiled = null; // no wasm SIMD in this runtime
+      compiled = null; // not compilable here (no wasm SIMD, or no Buffer outside Node): the fallbacks run
     }
   }
   return compiled;
@@ -54,8 +54,12 @@ export function genlabWasmKernels(backend: tf.KernelBackend): GenlabWasmKernels 
   const memory = (backend as unknown as WasmBackendInternals).wasm?.asm?.memory;
   const module = compile();
   if (module && memory instanceof wasmApi.Memory) {
-    const exports = new wasmApi.Instance(module, { env: { memory } }).exports as { adam_update: GenlabWasmKernels['adamUpdate'] };
-    kernels = { adamUpdate: exports.adam_update };
+    try {
+      const exports = new wasmApi.Instance(module, { env: { memory } }).exports as { adam_update: GenlabWasmKernels['adamUpdate'] };
+      kernels = { adamUpdate: exports.adam_update };
+    } catch {
+      kernels = null; // the memory does not link (e.g. a threaded build's shared memory): the fallbacks run
+    }
   }
   bound.set(backend, kernels);
   return kernels;

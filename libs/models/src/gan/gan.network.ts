@@ -23,7 +23,7 @@ export interface GanNetworkSpec {
 /*
  * Both networks take their input prepared (codes or data joined with one-hot labels) by a
  * separate call, so a caller can prepare constant inputs outside a gradient tape: the
- * first layer then skips its input gradient (`matMulConstantInput`), whose closure needs
+ * first layer then skips its input gradient (`constantInput`: the input is closed over), which needs
  * the input to outlive the tape's forward pass.
  */
 

@@ -40,12 +40,21 @@ export type DenseActivation = 'linear' | 'relu';
  * (see nn/mat-mul.ts). With `constantInput` the input is closed over and gets no gradient.
  */
 function fusedDense(layer: Dense, x: tf.Tensor2D, activation: DenseActivation, constantInput: boolean): tf.Tensor2D {
-  const forward = (input: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor) => tf.fused.matMul({ a: input, b: w, bias: b, activation }) as tf.Tensor2D;
-  const outputGradient = (dy: tf.Tensor2D, y: tf.Tensor2D) => (activation === 'relu' ? (tf.mul(dy, tf.step(y)) as tf.Tensor2D) : dy);
+  const forward = (input: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor) => {
+    // The kernel itself: `tf.fused.matMul` fuses only a linear activation while gradients are
+    // recorded (it cannot know this gradient is written out), so a ReLU layer would run as
+    // three kernels during training. Inside a custom gradient's forward nothing is taped.
+    const [m, k] = input.shape;
+    const n = w.shape[1];
+    const inputs = { a: tf.reshape(input, [1, m, k]), b: tf.reshape(w, [1, k, n]), bias: b };
+    const y = tf.engine().runKernel(tf._FusedMatMul, inputs, { transposeA: false, transposeB: false, activation }) as tf.Tensor3D;
+    return tf.reshape(y, [m, n]) as tf.Tensor2D;
+  };
+  const outputGradient = (dy: tf.Tensor2D, y: tf.Tensor2D | undefined) => (activation === 'relu' ? (tf.mul(dy, tf.step(y as tf.Tensor2D)) as tf.Tensor2D) : dy);
   if (constantInput) {
     const f = tf.customGrad((w, b, save) => {
       const y = forward(x, w as tf.Tensor2D, b as tf.Tensor);
-      (save as tf.GradSaveFunc)([y]);
+      (save as tf.GradSaveFunc)(activation === 'relu' ? [y] : []);
       return {
         value: y,
         gradFunc: (dy: tf.Tensor2D, [sy]: tf.Tensor[]) => {
@@ -58,7 +67,7 @@ function fusedDense(layer: Dense, x: tf.Tensor2D, activation: DenseActivation, c
   }
   const f = tf.customGrad((input, w, b, save) => {
     const y = forward(input as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor);
-    (save as tf.GradSaveFunc)([input as tf.Tensor, w as tf.Tensor, y]);
+    (save as tf.GradSaveFunc)(activation === 'relu' ? [input as tf.Tensor, w as tf.Tensor, y] : [input as tf.Tensor, w as tf.Tensor]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor2D, [sx, sw, sy]: tf.Tensor[]) => {

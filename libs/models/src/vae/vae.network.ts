@@ -59,7 +59,7 @@ export function createVaeNetwork(params: ParameterSet, spec: VaeNetworkSpec, see
 /**
  * The encoder's input: data `[n, D]` joined with one-hot labels `[n, K]` (conditional), or the
  * data alone. Make it outside any gradient tape: the first layer then treats it as a constant
- * and skips its input gradient (`matMulConstantInput`), whose closure needs the input to outlive
+ * and skips its input gradient (`constantInput`: the input is closed over), which needs it to outlive
  * the tape's forward pass.
  */
 export const encoderInput = (x: tf.Tensor2D, labels: tf.Tensor2D | undefined): tf.Tensor2D => (labels ? tf.concat([x, labels], 1) : x);
