@@ -24,9 +24,9 @@ interface WasmHeapBackend {
  * One pass over the heap for the whole update instead of ~12 wasm kernels (each a pass over
  * the parameter and a dispatch): the optimiser step is bound by memory traffic and per-op
  * overhead, not arithmetic. Writes new buffers; inputs are untouched (tensors stay immutable).
- * The pass is genlab's SIMD wasm kernel (genlab-wasm.ts), in float32 arithmetic (as PyTorch,
- * though in its own order);
- * where that cannot run, a JS loop over heap views (float64 arithmetic, rounded on store).
+ * The pass is genlab's SIMD wasm kernel (genlab-wasm.ts) where it can run, else a JS loop over
+ * heap views; both compute in float64 from the float32 values and round on store, operation by
+ * operation alike, so they give the same bits.
  */
 function adamUpdateWasm({ inputs, attrs, backend }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
   const { param, m, v, grad } = inputs as Record<'param' | 'm' | 'v' | 'grad', tf.TensorInfo>;

@@ -5,7 +5,7 @@ import { GENLAB_KERNELS_WASM_BASE64 } from './wasm/genlab-kernels.wasm';
  * genlab's own wasm kernels (kernels/wasm/genlab-kernels.wat), instantiated on the heap of
  * tfjs' wasm backend: the module imports the backend's WebAssembly.Memory, so a kernel reads
  * and writes tensors in place, by their byte offsets, with wasm SIMD, where a JS loop over
- * heap views is several times slower (313,600 Adam updates: 0.31 ms against 1.7 ms here).
+ * heap views is several times slower.
  */
 export interface GenlabWasmKernels {
   /** See `adam_update` in the .wat: byte offsets of p, m, v, g and of the three outputs, then n and the attrs. */

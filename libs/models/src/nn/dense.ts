@@ -34,22 +34,18 @@ export interface DenseApplyOptions {
 export type DenseActivation = 'linear' | 'relu';
 
 /**
- * `act(x·W + b)` as one fused matmul (the bias and the ReLU applied by the matmul kernel: one
- * pass over the output instead of three), with a written-out gradient: dz = dy ⊙ 1[y > 0] for
+ * `act(x·W + b)` with the bias added by the matmul kernel (`tf.fused.matMul`; the ReLU too
+ * outside training), under a written-out gradient: dz = dy ⊙ 1[y > 0] for
  * ReLU, then ∂b = Σ dz, ∂W = xᵀ·dz and ∂x = dz·Wᵀ, all as plain (transpose-free) products
  * (see nn/mat-mul.ts). With `constantInput` the input is closed over and gets no gradient.
  */
 function fusedDense(layer: Dense, x: tf.Tensor2D, activation: DenseActivation, constantInput: boolean): tf.Tensor2D {
-  const forward = (input: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor) => {
-    // The kernel itself: `tf.fused.matMul` fuses only a linear activation while gradients are
-    // recorded (it cannot know this gradient is written out), so a ReLU layer would run as
-    // three kernels during training. Inside a custom gradient's forward nothing is taped.
-    const [m, k] = input.shape;
-    const n = w.shape[1];
-    const inputs = { a: tf.reshape(input, [1, m, k]), b: tf.reshape(w, [1, k, n]), bias: b };
-    const y = tf.engine().runKernel(tf._FusedMatMul, inputs, { transposeA: false, transposeB: false, activation }) as tf.Tensor3D;
-    return tf.reshape(y, [m, n]) as tf.Tensor2D;
-  };
+  // `tf.fused.matMul` applies the bias in the matmul kernel; it fuses the ReLU too outside
+  // training, but while gradients are recorded it runs a ReLU as its own kernel. Calling the
+  // fused kernel directly fuses it in training as well; that was tried and taken back while a
+  // drop in RealNVP's quality was traced (its cause was elsewhere: PERFORMANCE.md), with no
+  // speed gain the measurements could separate from noise.
+  const forward = (input: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor) => tf.fused.matMul({ a: input, b: w, bias: b, activation }) as tf.Tensor2D;
   const outputGradient = (dy: tf.Tensor2D, y: tf.Tensor2D | undefined) => (activation === 'relu' ? (tf.mul(dy, tf.step(y as tf.Tensor2D)) as tf.Tensor2D) : dy);
   if (constantInput) {
     const f = tf.customGrad((w, b, save) => {
@@ -79,7 +75,7 @@ function fusedDense(layer: Dense, x: tf.Tensor2D, activation: DenseActivation, c
   return f(x, layer.kernel, layer.bias);
 }
 
-/** `x·W + b` (one fused matmul; see `fusedDense`). */
+/** `x·W + b` (one fused matmul kernel; see `fusedDense`). */
 export function applyDense(layer: Dense, x: tf.Tensor2D, options: DenseApplyOptions = {}): tf.Tensor2D {
   return fusedDense(layer, x, 'linear', options.constantInput ?? false);
 }
