@@ -30,7 +30,7 @@ export interface DenseApplyOptions {
   readonly constantInput?: boolean;
 }
 
-/** What follows a layer's affine map; `relu` is computed inside the matmul (fused). */
+/** What follows a layer's affine map (`relu` inside the matmul kernel outside training). */
 export type DenseActivation = 'linear' | 'relu';
 
 /**
