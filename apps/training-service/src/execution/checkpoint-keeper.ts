@@ -10,7 +10,7 @@ import { lastLine, type MetricWriter } from './metric-writer';
 import { validationLoss } from './validation-loss';
 
 const SAMPLE_GRID_COUNT = 64;
-/** What a grid is assumed to cost before one was drawn (a 512×512 scatter PNG takes ~100 ms here). */
+/** What a grid is assumed to cost before one was drawn: on the safe side (a 512×512 scatter PNG takes ~10 ms here, a large model's samples more). */
 const FIRST_GRID_ESTIMATE_MS = 100;
 
 export interface CheckpointKeeperOptions {
@@ -38,9 +38,10 @@ export interface CheckpointKeeperOptions {
  *   1. the model's bytes (weights, optimiser and RNG state; the step fixes the data order)
  *      and its validation loss are computed, before training continues; the rest runs in
  *      the background, overlapping the next steps;
- *   2. every metric point up to this step is stored (a resumed run re-logs only later ones);
- *   3. the bytes are written to the artifact store (temp file, fsync, rename);
- *   4. only then is the checkpoint row created, fenced by the claim.
+ *   2. every metric point up to this step is stored (a resumed run re-logs only later ones),
+ *   3. and, side by side with 2, the bytes are written to the artifact store (temp file,
+ *      fsync, rename);
+ *   4. only once both are done is the checkpoint row created, fenced by the claim.
  * A crash before 4 leaves an artifact without a checkpoint, which the next prune removes; a
  * checkpoint row never points at partial bytes. Resuming still verifies the bytes (SHA-256
  * of the artifact, CRC-32 of the payload) and falls back to the previous checkpoint.
@@ -90,10 +91,16 @@ export class CheckpointKeeper {
 
   private async record(step: number, bytes: Uint8Array, loss: number | undefined, samples: Float32Array | undefined, dataShape: readonly number[]): Promise<void> {
     const { db, run, claimToken, metrics } = this.options;
-    await metrics.flush();
-    const artifact = await this.retry('store the checkpoint', () =>
-      db.artifacts.put(bytes, { kind: 'checkpoint', mediaType: 'application/x-genlab-checkpoint', runId: run.id, meta: { step, family: run.family } }),
-    );
+    // The points up to this step and the bytes are stored side by side (both must be before
+    // the row is created), and the grid's picture is drawn while they are written and synced.
+    const stored = Promise.all([
+      metrics.flush(),
+      this.retry('store the checkpoint', () =>
+        db.artifacts.put(bytes, { kind: 'checkpoint', mediaType: 'application/x-genlab-checkpoint', runId: run.id, meta: { step, family: run.family } }),
+      ),
+    ]);
+    const picture = samples ? this.renderSampleGrid(samples, dataShape, step) : undefined;
+    const [, artifact] = await stored;
     const validation = loss !== undefined && Number.isFinite(loss) ? { validationLoss: loss } : {};
     const checkpoint = await this.retry('record the checkpoint', () =>
       db.checkpoints.create({ runId: run.id, step, artifactId: artifact.id, ...validation }, { claimToken }).catch(async (error: unknown) => {
@@ -105,8 +112,7 @@ export class CheckpointKeeper {
     );
     this.known?.push(checkpoint);
     this.options.onSaved(checkpoint);
-    if (samples) await this.saveSampleGrid(samples, dataShape, step, checkpoint.id);
-    await this.prune();
+    await Promise.all([picture && this.saveSampleGrid(picture, step, checkpoint.id), this.prune()]);
   }
 
   /**
@@ -212,16 +218,25 @@ export class CheckpointKeeper {
     }
   }
 
-  /** A picture of the model's samples at a checkpoint, for watching a run improve. */
-  private async saveSampleGrid(values: Float32Array, dataShape: readonly number[], step: number, checkpointId: string): Promise<void> {
-    const { db, run, logger } = this.options;
+  /** A picture of the model's samples at a checkpoint, for watching a run improve (undefined if its data shape cannot be drawn). */
+  private renderSampleGrid(values: Float32Array, dataShape: readonly number[], step: number): Buffer | undefined {
     const started = performance.now();
     try {
-      const png = renderExamplesPng(values, SAMPLE_GRID_COUNT, dataShape);
-      this.spentOnGrids(performance.now() - started, false);
-      await db.artifacts.put(png, { kind: 'sample-grid', mediaType: 'image/png', runId: run.id, meta: { step, checkpointId, seed: run.seed, count: SAMPLE_GRID_COUNT } });
+      return renderExamplesPng(values, SAMPLE_GRID_COUNT, dataShape);
     } catch (error) {
       // A picture is a convenience: a data shape it cannot draw must not fail the run.
+      this.options.logger.warn(`run ${this.options.run.id}: no sample grid at step ${step}: ${lastLine(error)}`);
+      return undefined;
+    } finally {
+      this.spentOnGrids(performance.now() - started, false);
+    }
+  }
+
+  private async saveSampleGrid(png: Buffer, step: number, checkpointId: string): Promise<void> {
+    const { db, run, logger } = this.options;
+    try {
+      await db.artifacts.put(png, { kind: 'sample-grid', mediaType: 'image/png', runId: run.id, meta: { step, checkpointId, seed: run.seed, count: SAMPLE_GRID_COUNT } });
+    } catch (error) {
       logger.warn(`run ${run.id}: no sample grid at step ${step}: ${lastLine(error)}`);
     }
   }

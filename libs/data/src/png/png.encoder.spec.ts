@@ -4,6 +4,7 @@ import { crc32 } from '../io/crc32.util';
 import { createRng } from '../random/seeded.rng';
 import { expectInvalidArgument } from '../testing/domain-error.matcher';
 import { decodePng } from './png.decoder';
+import { filterCost, filterRow } from './png-filter.util';
 import { encodePng } from './png.encoder';
 import type { RasterImage } from './png.types';
 
@@ -51,6 +52,28 @@ describe('encodePng', () => {
     const raw = inflateSync(png.subarray(41, 41 + idatLength));
     const types = new Set(Array.from({ length: 40 }, (_, y) => raw[y * (64 * 3 + 1)]));
     expect(types.size).toBeGreaterThan(1);
+  });
+
+  it('gives each row the first filter with the smallest cost, filtered as filterRow does', () => {
+    const [width, height, channels] = [64, 40, 3] as const;
+    const image = gradient(width, height, channels);
+    const png = encodePng(image);
+    const raw = inflateSync(png.subarray(41, 41 + png.readUInt32BE(33)));
+    const stride = width * channels;
+    let prev: Uint8Array = new Uint8Array(stride);
+    for (let y = 0; y < height; y++) {
+      const row = image.data.subarray(y * stride, (y + 1) * stride);
+      const candidates = [0, 1, 2, 3, 4].map((type) => {
+        const out = new Uint8Array(stride);
+        filterRow(type, row, prev, channels, out);
+        return out;
+      });
+      const costs = candidates.map(filterCost);
+      const type = costs.indexOf(Math.min(...costs));
+      expect(raw[y * (stride + 1)]).toBe(type);
+      expect(raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1))).toEqual(Buffer.from(candidates[type] as Uint8Array));
+      prev = row;
+    }
   });
 
   it('refuses data of the wrong length and unsupported channel counts', () => {

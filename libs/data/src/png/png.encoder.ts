@@ -1,7 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import { invalidArgument } from '@genlab/errors';
 import { crc32 } from '../io/crc32.util';
-import { filterCost, filterRow } from './png-filter.util';
+import { filterCostBelow, filterRow } from './png-filter.util';
 import { COLOR_TYPE_BY_CHANNELS, PNG_MAX_INT, PNG_SIGNATURE, type RasterImage } from './png.types';
 
 /**
@@ -16,24 +16,21 @@ export const encodePng = (image: RasterImage): Buffer => {
   validateRaster(image);
   const stride = width * channels;
   const filtered = Buffer.alloc(height * (stride + 1));
-  const candidate = new Uint8Array(stride);
-  const best = new Uint8Array(stride);
   let prev: Uint8Array = new Uint8Array(stride);
   for (let y = 0; y < height; y++) {
     const row = data.subarray(y * stride, (y + 1) * stride);
+    // The first type with the smallest cost, as trying each in turn would pick.
     let bestType = 0;
     let bestCost = Infinity;
     for (let type = 0; type <= 4; type++) {
-      filterRow(type, row, prev, channels, candidate);
-      const cost = filterCost(candidate);
+      const cost = filterCostBelow(type, row, prev, channels, bestCost);
       if (cost < bestCost) {
         bestCost = cost;
         bestType = type;
-        best.set(candidate);
       }
     }
     filtered[y * (stride + 1)] = bestType;
-    filtered.set(best, y * (stride + 1) + 1);
+    filterRow(bestType, row, prev, channels, filtered.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)));
     prev = row;
   }
   const header = Buffer.alloc(13);
