@@ -13,6 +13,7 @@ export enum ErrorCode {
   Unimplemented = 'UNIMPLEMENTED',
   Unavailable = 'UNAVAILABLE',
   Cancelled = 'CANCELLED',
+  DeadlineExceeded = 'DEADLINE_EXCEEDED',
   Internal = 'INTERNAL',
   Unauthenticated = 'UNAUTHENTICATED',
   PermissionDenied = 'PERMISSION_DENIED',
@@ -43,8 +44,11 @@ export const unimplemented = (method: string, plannedIn: string) =>
 
 export const isDomainError = (error: unknown): error is DomainError => error instanceof DomainError;
 
-/** The caller cancelled the call or its deadline passed: the work it started was stopped. */
+/** The caller cancelled the call: the work it started was stopped. */
 export const cancelled = (message: string) => new DomainError(ErrorCode.Cancelled, message);
+
+/** The call's deadline passed: the work it started was stopped (see `abortedError`). */
+export const deadlineExceeded = (message: string) => new DomainError(ErrorCode.DeadlineExceeded, message);
 
 /** No valid credentials: a missing, unknown or revoked token. */
 export const unauthenticated = (message: string) => new DomainError(ErrorCode.Unauthenticated, message);

@@ -1,23 +1,26 @@
 import type { EventEmitter } from 'node:events';
-import { cancelled } from '@genlab/errors';
+import { abortedError, deadlinePassed } from '@genlab/errors';
 
 /**
  * Whether the caller still wants the result of a call. Handlers pass it down to long work,
- * which checks it between steps and stops with CANCELLED when the client cancelled or the
- * call's deadline passed.
+ * which checks it between steps and stops with CANCELLED when the client cancelled, or
+ * DEADLINE_EXCEEDED when the call's deadline passed.
  *
  * Two sources, because tfjs work is synchronous: a cancellation arrives as an event, which a
  * busy event loop only sees between awaited steps, while the deadline is a clock reading that
  * a synchronous loop (a sampler's timesteps) can check at any moment.
  */
 export interface CallCancellation {
-  /** Aborted when the client cancels or the deadline passes (as the server notices either). */
+  /**
+   * Aborted when the client cancels or the deadline passes (as the server notices either); its
+   * reason says which, for `abortedError` (a TimeoutError once the deadline passed).
+   */
   readonly signal: AbortSignal;
   /** Milliseconds since the epoch; Infinity when the call has no deadline. */
   readonly deadline: number;
   /** True once the call was cancelled or its deadline passed. */
   isCancelled(): boolean;
-  /** Throw CANCELLED if `isCancelled()`; `what` names the work that stops. */
+  /** Throw CANCELLED or DEADLINE_EXCEEDED if `isCancelled()`; `what` names the work that stops. */
   throwIfCancelled(what?: string): void;
 }
 
@@ -28,25 +31,43 @@ export interface CancellableServerCall extends Pick<EventEmitter, 'once'> {
 }
 
 /** Cancellation for a call nobody can cancel (in-process callers, tests). */
-export const NEVER_CANCELLED: CallCancellation = cancellationFrom(new AbortController().signal, Infinity);
+export const NEVER_CANCELLED: CallCancellation = cancellationFrom(new AbortController(), Infinity, Date.now());
 
 /**
- * The abort reason: the AbortError `abort()` would create, made once. grpc-js reports every
- * call's end as 'cancelled', even a completed one, and a DOMException built per call (with its
- * stack) was a visible share of a short call's time.
+ * The abort reason when the client cancelled, made once: grpc-js reports every call's end as
+ * 'cancelled', even a completed one, and a DOMException built per call (with its stack) was a
+ * visible share of a short call's time.
  */
-const CALL_CANCELLED = new DOMException('This operation was aborted', 'AbortError');
+const CLIENT_CANCELLED = new DOMException('the client cancelled the call', 'AbortError');
+
+/**
+ * A call that ends this close to its deadline ended because of it. The client's own deadline
+ * timer resets the stream at about the server's deadline (the client's timeout, counted here
+ * from the request's arrival, a little later), and timers can fire a little early against
+ * Date.now() (they count from the event loop's cached time). Either way the client already
+ * has its DEADLINE_EXCEEDED (a reset stream carries no status back): this only decides what
+ * the stopped work reports.
+ */
+const DEADLINE_SLACK_MS = 20;
 
 export function callCancellation(call: CancellableServerCall | undefined): CallCancellation {
   if (!call) return NEVER_CANCELLED;
-  const controller = new AbortController();
-  if (call.cancelled) controller.abort(CALL_CANCELLED);
-  else call.once('cancelled', () => controller.abort(CALL_CANCELLED));
+  const start = Date.now();
   const raw = call.getDeadline?.();
   const deadline = raw instanceof Date ? raw.getTime() : typeof raw === 'number' ? raw : Infinity;
-  return cancellationFrom(controller.signal, deadline, () => {
-    if (!controller.signal.aborted && transportCancelled(call)) controller.abort(CALL_CANCELLED);
+  const controller = new AbortController();
+  // grpc-js says only that the call ended: its deadline timer and a client's reset both emit
+  // 'cancelled'. The clock tells them apart.
+  const end = () => controller.abort(Date.now() >= deadline - DEADLINE_SLACK_MS ? deadlineReason(start) : CLIENT_CANCELLED);
+  if (call.cancelled) end();
+  else call.once('cancelled', end);
+  return cancellationFrom(controller, deadline, start, () => {
+    if (!controller.signal.aborted && transportCancelled(call)) end();
   });
+}
+
+function deadlineReason(start: number): DOMException {
+  return deadlinePassed(`the call's deadline passed after ${Date.now() - start} ms`);
 }
 
 /**
@@ -65,18 +86,23 @@ function transportCancelled(call: object): boolean {
   return false;
 }
 
-export function cancellationFrom(signal: AbortSignal, deadline: number, refresh?: () => void): CallCancellation {
+/**
+ * `start` is when the call reached its handler, for the message. A deadline seen on the clock
+ * aborts the signal too, so that its reason is there for whoever stops on `isCancelled()`.
+ */
+function cancellationFrom(controller: AbortController, deadline: number, start: number, refresh?: () => void): CallCancellation {
+  const { signal } = controller;
   const isCancelled = () => {
     refresh?.();
-    return signal.aborted || Date.now() >= deadline;
+    if (!signal.aborted && Date.now() >= deadline) controller.abort(deadlineReason(start));
+    return signal.aborted;
   };
   return {
     signal,
     deadline,
     isCancelled,
     throwIfCancelled(what = 'the call') {
-      if (!isCancelled()) return;
-      throw cancelled(signal.aborted ? `${what} stopped: the client cancelled the call` : `${what} stopped: the call's deadline passed`);
+      if (isCancelled()) throw abortedError(signal, `${what} stopped`);
     },
   };
 }

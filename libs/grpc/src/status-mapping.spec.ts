@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { DomainError, ErrorCode, invalidArgument, notFound } from '@genlab/errors';
+import { cancelled, deadlineExceeded, DomainError, ErrorCode, invalidArgument, notFound } from '@genlab/errors';
 import { toGrpcError, toGrpcStatus } from './status-mapping';
 
 describe('toGrpcStatus', () => {
@@ -8,6 +8,16 @@ describe('toGrpcStatus', () => {
     for (const code of Object.values(ErrorCode)) {
       expect(status[toGrpcStatus(code)]).toBe(code);
     }
+  });
+
+  it('keeps a passed deadline apart from a client’s cancel', () => {
+    expect(toGrpcStatus(ErrorCode.DeadlineExceeded)).toBe(status.DEADLINE_EXCEEDED);
+    expect(toGrpcStatus(ErrorCode.Cancelled)).toBe(status.CANCELLED);
+    expect(toGrpcError(deadlineExceeded("sampling stopped: the call's deadline passed after 150 ms"), () => undefined)).toMatchObject({
+      code: status.DEADLINE_EXCEEDED,
+      details: "sampling stopped: the call's deadline passed after 150 ms",
+    });
+    expect(toGrpcError(cancelled('sampling stopped: the client cancelled the call'), () => undefined).code).toBe(status.CANCELLED);
   });
 });
 

@@ -20,6 +20,8 @@ export function toGrpcStatus(code: ErrorCode): status {
       return status.UNAVAILABLE;
     case ErrorCode.Cancelled:
       return status.CANCELLED;
+    case ErrorCode.DeadlineExceeded:
+      return status.DEADLINE_EXCEEDED;
     case ErrorCode.Internal:
       return status.INTERNAL;
     case ErrorCode.Unauthenticated:

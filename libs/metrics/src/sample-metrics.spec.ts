@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deriveSeed, initCompute, tf } from '@genlab/compute';
 import { createRng } from '@genlab/data';
-import { ErrorCode } from '@genlab/errors';
+import { deadlinePassed, ErrorCode } from '@genlab/errors';
 import { featureMatrix, type FeatureMatrix } from './features/feature-matrix';
 import { frechetInceptionDistance } from './frechet/frechet-distance';
 import { drawSubsets } from './kid/kid-subsets';
@@ -177,6 +177,13 @@ describe('sample metrics on shared Gram blocks', () => {
     await expect(sampleMetrics(real, fake, { ...options, isCancelled: () => ++calls > 3 })).rejects.toMatchObject({
       code: ErrorCode.Cancelled,
       message: 'real × real distances stopped after 21 of 70 rows: the caller cancelled',
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    const deadline = new AbortController();
+    deadline.abort(deadlinePassed("the call's deadline passed after 150 ms"));
+    await expect(sampleMetrics(real, fake, { ...options, isCancelled: () => true, signal: deadline.signal })).rejects.toMatchObject({
+      code: ErrorCode.DeadlineExceeded,
+      message: "real × real distances stopped after 0 of 70 rows: the call's deadline passed after 150 ms",
     });
     expect(tf.memory().numTensors).toBe(before);
   });

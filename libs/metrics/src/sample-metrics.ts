@@ -61,8 +61,8 @@ const enabled = <T extends object>(option: T | boolean | undefined): T | undefin
  * k-NN ball's boundary may be classified either way.
  *
  * INVALID_ARGUMENT for mismatched or non-finite features, a KID subset larger than either
- * set, or a set with no more rows than the k of a k-NN metric; CANCELLED when
- * `isCancelled` turns true between blocks.
+ * set, or a set with no more rows than the k of a k-NN metric; CANCELLED (or
+ * DEADLINE_EXCEEDED, see `BlockOptions`) when `isCancelled` turns true between blocks.
  */
 export async function sampleMetrics(real: FeatureMatrix, generated: FeatureMatrix, options: SampleMetricsOptions = {}): Promise<SampleMetrics> {
   assertComparable(real, generated);
@@ -126,8 +126,8 @@ export async function sampleMetrics(real: FeatureMatrix, generated: FeatureMatri
  * fewer rows than `subsetSize`.
  */
 export async function kernelInceptionDistance(real: FeatureMatrix, generated: FeatureMatrix, options: KidOptions & BlockOptions = {}): Promise<KernelInceptionDistance> {
-  const { maxBlockElements, isCancelled, ...kid } = options;
-  const result = await sampleMetrics(real, generated, { maxBlockElements, isCancelled, fid: false, kid, precisionRecall: false, densityCoverage: false });
+  const { maxBlockElements, isCancelled, signal, ...kid } = options;
+  const result = await sampleMetrics(real, generated, { maxBlockElements, isCancelled, signal, fid: false, kid, precisionRecall: false, densityCoverage: false });
   return result.kid as KernelInceptionDistance;
 }
 
@@ -140,8 +140,8 @@ export async function kernelInceptionDistance(real: FeatureMatrix, generated: Fe
  * INVALID_ARGUMENT when either set has k rows or fewer.
  */
 export async function precisionRecall(real: FeatureMatrix, generated: FeatureMatrix, options: NeighbourOptions & BlockOptions = {}): Promise<PrecisionRecall> {
-  const { maxBlockElements, isCancelled, k } = options;
-  const result = await sampleMetrics(real, generated, { maxBlockElements, isCancelled, fid: false, kid: false, precisionRecall: { k }, densityCoverage: false });
+  const { maxBlockElements, isCancelled, signal, k } = options;
+  const result = await sampleMetrics(real, generated, { maxBlockElements, isCancelled, signal, fid: false, kid: false, precisionRecall: { k }, densityCoverage: false });
   return result.precisionRecall as PrecisionRecall;
 }
 
@@ -153,8 +153,8 @@ export async function precisionRecall(real: FeatureMatrix, generated: FeatureMat
  * has k rows or fewer.
  */
 export async function densityCoverage(real: FeatureMatrix, generated: FeatureMatrix, options: NeighbourOptions & BlockOptions = {}): Promise<DensityCoverage> {
-  const { maxBlockElements, isCancelled, k } = options;
-  const result = await sampleMetrics(real, generated, { maxBlockElements, isCancelled, fid: false, kid: false, precisionRecall: false, densityCoverage: { k } });
+  const { maxBlockElements, isCancelled, signal, k } = options;
+  const result = await sampleMetrics(real, generated, { maxBlockElements, isCancelled, signal, fid: false, kid: false, precisionRecall: false, densityCoverage: { k } });
   return result.densityCoverage as DensityCoverage;
 }
 

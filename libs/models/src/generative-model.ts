@@ -104,9 +104,12 @@ export interface SampleOptions {
   readonly steps?: number;
   /**
    * Checked between the steps of iterative samplers (diffusion timesteps, autoregressive
-   * pixels); when it returns true the sampler frees what it holds and throws CANCELLED.
+   * pixels); when it returns true the sampler frees what it holds and throws CANCELLED, or
+   * DEADLINE_EXCEEDED when `signal`'s reason says the deadline passed.
    */
   readonly isCancelled?: () => boolean;
+  /** Why the caller stopped, once `isCancelled` says so (see `abortedError`). */
+  readonly signal?: AbortSignal;
 }
 
 export interface CreateModelOptions {

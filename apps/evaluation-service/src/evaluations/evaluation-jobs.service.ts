@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { GenlabConfig } from '@genlab/config';
 import type { Database, Evaluation } from '@genlab/db';
-import { cancelled, ErrorCode, isDomainError } from '@genlab/errors';
+import { abortedError, ErrorCode, isDomainError } from '@genlab/errors';
 import { toGrpcError } from '@genlab/grpc';
 import { DATABASE, DrainRegistry, GENLAB_CONFIG } from '@genlab/service-core';
 import { EvaluationRunner } from './evaluation-runner';
@@ -116,7 +116,8 @@ export class EvaluationJobs implements OnApplicationBootstrap {
   async wait(id: string, signal?: AbortSignal): Promise<Evaluation> {
     let last: Evaluation | undefined;
     for await (const event of this.watch(id, signal)) if ('evaluation' in event) last = event.evaluation;
-    if (!last || !isFinished(last)) throw cancelled('the call ended before the evaluation finished');
+    // Only an abort of `signal` ends the watch early: the caller cancelled or its deadline passed.
+    if (!last || !isFinished(last)) throw abortedError(signal, 'the call ended before the evaluation finished');
     return last;
   }
 
@@ -151,7 +152,7 @@ export class EvaluationJobs implements OnApplicationBootstrap {
     }
     this.publish(id, { evaluation });
     const throwIfCancelled = () => {
-      if (signal.aborted) throw cancelled(`evaluation stopped: ${String(signal.reason ?? 'cancelled')}`);
+      if (signal.aborted) throw abortedError(signal, 'evaluation stopped');
     };
     try {
       const results = await this.runner.run(evaluation, {
@@ -161,6 +162,8 @@ export class EvaluationJobs implements OnApplicationBootstrap {
       throwIfCancelled();
       this.publish(id, { evaluation: await this.db.evaluations.complete(id, results) });
     } catch (error) {
+      // A job is not tied to a call's deadline: its signal aborts with `cancel`'s or the drain's
+      // reason (CANCELLED), so a DEADLINE_EXCEEDED from inside it would be a failure.
       const stopped = isDomainError(error) && error.code === ErrorCode.Cancelled;
       const { details } = toGrpcError(error, (ref, e) => this.logger.error(`evaluation ${id} failed (${ref}): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
       const finished = await (stopped ? this.db.evaluations.cancel(id, details.slice(0, 2000)) : this.db.evaluations.fail(id, details.slice(0, 2000))).catch(

@@ -243,8 +243,9 @@ export class GenerationService {
   }
 
   /**
-   * Draws in batches of DRAW_BATCH; stops with CANCELLED between batches, and between the
-   * steps of iterative samplers, once the caller cancels or the deadline passes.
+   * Draws in batches of DRAW_BATCH; stops between batches, and between the steps of
+   * iterative samplers, with CANCELLED once the caller cancels or DEADLINE_EXCEEDED once the
+   * deadline passes.
    */
   private async *draw(
     model: GenerativeModel,
@@ -267,6 +268,7 @@ export class GenerationService {
         truncation: options.truncation,
         steps: options.steps,
         isCancelled: cancellation.isCancelled,
+        signal: cancellation.signal,
       };
       const samples =
         temperature === 1 || !canDecode(model) || !model.latentDim

@@ -1,5 +1,5 @@
 import { tf } from '@genlab/compute';
-import { cancelled } from '@genlab/errors';
+import { abortedError } from '@genlab/errors';
 import { integerAtLeast } from '../validation';
 import type { CentredFeatures } from './centred-features';
 
@@ -11,8 +11,13 @@ export interface BlockOptions {
    * ⌊maxBlockElements / columns⌋ rows (at least one) of the pairwise matrix.
    */
   readonly maxBlockElements?: number;
-  /** Checked between blocks; when it returns true the work stops with CANCELLED. */
+  /**
+   * Checked between blocks; when it returns true the work stops with CANCELLED, or
+   * DEADLINE_EXCEEDED when `signal`'s reason says the deadline passed.
+   */
   readonly isCancelled?: () => boolean;
+  /** Why the caller stopped, once `isCancelled` says so (see `abortedError`). */
+  readonly signal?: AbortSignal;
 }
 
 export const DEFAULT_MAX_BLOCK_ELEMENTS = 1 << 23;
@@ -30,7 +35,7 @@ export function rowsPerBlock(columns: number, options: BlockOptions): number {
 }
 
 export function throwIfCancelled(options: BlockOptions, what: string, done: number, total: number): void {
-  if (options.isCancelled?.()) throw cancelled(`${what} stopped after ${done} of ${total} rows: the caller cancelled`);
+  if (options.isCancelled?.()) throw abortedError(options.signal, `${what} stopped after ${done} of ${total} rows`);
 }
 
 export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initCompute, tf } from '@genlab/compute';
 import { ring8 } from '@genlab/data';
-import { ErrorCode } from '@genlab/errors';
+import { deadlinePassed, ErrorCode } from '@genlab/errors';
 import { assertDatasetFits, createModel, parseConfig } from '../model-registry';
 import { describeGenerativeModelContract } from '../testing/generative-model.contract';
 import { expectNoTensorLeak } from '../testing/tensor-leak';
@@ -177,6 +177,16 @@ describe('ddpm sampling cancellation', () => {
         expect.objectContaining({ code: ErrorCode.Cancelled, message: expect.stringContaining('ddpm sampling stopped after 0 of') }),
       );
     }
+    model.dispose();
+  });
+
+  it('stops with DEADLINE_EXCEEDED when the signal says the deadline passed', () => {
+    const model = createModel('ddpm', { hiddenDims: [16], timesteps: 40 }, { dataShape: [2], seed: 4 });
+    const controller = new AbortController();
+    controller.abort(deadlinePassed("the call's deadline passed after 150 ms"));
+    expect(() => model.sample(6, 3, { isCancelled: () => true, signal: controller.signal })).toThrow(
+      expect.objectContaining({ code: ErrorCode.DeadlineExceeded, message: "ddpm sampling stopped after 0 of 40 steps: the call's deadline passed after 150 ms" }),
+    );
     model.dispose();
   });
 });
