@@ -5,6 +5,7 @@ import { openDatabase, type Database, type Run } from '@genlab/db';
 import { launchBrowser, saveScreenshot } from '../support/browser';
 import { createPrivateDatabase, type PrivateDatabase } from '../support/postgres';
 import { startStack, type Stack } from '../support/stack';
+import { completedEvaluation, completedRun } from '../support/stored-runs';
 
 // The compare page's grouped curves (mean ± std over seeds) and parallel coordinates
 // (issue #7), against the real services and a real browser. Runs, their training curves and
@@ -26,16 +27,11 @@ const runs: Run[] = [];
  * completed evaluation of its checkpoint.
  */
 async function seededRun(config: Record<string, number | string>, seed: number, curve: Array<[number, number]>, testNll?: number): Promise<Run> {
-  const run = await db.runs.create({ experimentId, datasetId, family: 'vae', config, seed, totalSteps: 30 });
-  await db.runs.updateStatus(run.id, 'running', { worker: 'e2e' });
-  await db.metrics.appendPoints(run.id, curve.map(([step, value]) => ({ key: 'train/loss', step, value })));
-  const artifact = await db.artifacts.put(Buffer.from(`weights of ${run.id}`), { kind: 'checkpoint', mediaType: 'application/octet-stream', runId: run.id });
-  const checkpoint = await db.checkpoints.create({ runId: run.id, step: curve.at(-1)?.[0] ?? 0, artifactId: artifact.id });
+  const { run, checkpointId } = await completedRun(db, { experimentId, datasetId, family: 'vae', config, seed, totalSteps: 30, curve });
   if (testNll !== undefined) {
-    const evaluation = await db.evaluations.create({ checkpointId: checkpoint.id, metrics: ['test_nll'] });
-    await db.evaluations.complete(evaluation.id, [{ metric: 'test_nll', unit: 'nats', estimator: 'iwae-100', value: testNll, sampleCount: 200, stdError: 0.5 }]);
+    await completedEvaluation(db, checkpointId, ['test_nll'], [{ metric: 'test_nll', unit: 'nats', estimator: 'iwae-100', value: testNll, sampleCount: 200, stdError: 0.5 }]);
   }
-  return db.runs.updateStatus(run.id, 'completed');
+  return run;
 }
 
 const screenshot = (page: Page, name: string) => saveScreenshot(page, `dashboard-${name}`);

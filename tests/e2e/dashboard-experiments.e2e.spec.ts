@@ -5,6 +5,7 @@ import { openDatabase, type Database, type NewEvaluationResult, type Run } from 
 import { launchBrowser, saveScreenshot } from '../support/browser';
 import { createPrivateDatabase, type PrivateDatabase } from '../support/postgres';
 import { startStack, type Stack } from '../support/stack';
+import { completedEvaluation, completedRun } from '../support/stored-runs';
 
 // The dashboard's views for generative vs discriminative classification and latent
 // structure (issue #10), against the real services and a real browser: the experiment
@@ -27,20 +28,8 @@ let bareRun: Run;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A completed run with one checkpoint at step 10, as the training service leaves it. */
-async function completedRun(experimentId: string, family: string, config: Record<string, number | string>, seed: number): Promise<{ run: Run; checkpointId: string }> {
-  const run = await db.runs.create({ experimentId, datasetId, family, config, seed, totalSteps: 10 });
-  await db.runs.updateStatus(run.id, 'running', { worker: 'e2e' });
-  const artifact = await db.artifacts.put(Buffer.from(`weights of ${run.id}`), { kind: 'checkpoint', mediaType: 'application/octet-stream', runId: run.id });
-  const checkpoint = await db.checkpoints.create({ runId: run.id, step: 10, artifactId: artifact.id });
-  return { run: await db.runs.updateStatus(run.id, 'completed'), checkpointId: checkpoint.id };
-}
-
-async function completedEvaluation(checkpointId: string, metrics: string[], results: NewEvaluationResult[]): Promise<string> {
-  const evaluation = await db.evaluations.create({ checkpointId, metrics });
-  await db.evaluations.complete(evaluation.id, results);
-  await pause(15); // distinct creation times: the newest evaluation must win
-  return evaluation.id;
-}
+const completedRunOf = (experimentId: string, family: string, config: Record<string, number | string>, seed: number) =>
+  completedRun(db, { experimentId, datasetId, family, config, seed, totalSteps: 10 });
 
 const accuracy = (estimator: string, value: number, features = ''): NewEvaluationResult => ({ metric: 'accuracy', unit: 'fraction', estimator, value, sampleCount: 1000, features });
 const classifierResults = (generative: number, discriminative: number | undefined): NewEvaluationResult[] => [
@@ -78,28 +67,28 @@ beforeAll(async () => {
     [2, 0.7, 0.6],
     [3, 0.8, 0.4],
   ] as const) {
-    const { checkpointId } = await completedRun(labelsExperimentId, 'cvae', { ...cvae, labelledExamples: 100 }, seed);
-    await completedEvaluation(checkpointId, ['generative_classifier'], classifierResults(generative, discriminative));
+    const { checkpointId } = await completedRunOf(labelsExperimentId, 'cvae', { ...cvae, labelledExamples: 100 }, seed);
+    await completedEvaluation(db, checkpointId, ['generative_classifier'], classifierResults(generative, discriminative));
   }
   // 1000 labels, seeds 1-3: generative 0.90 0.94 0.92, discriminative 0.85 0.87 0.86; seed 3's first evaluation (0.2, 0.1) is superseded.
   for (const [seed, generative, discriminative] of [
     [1, 0.9, 0.85],
     [2, 0.94, 0.87],
   ] as const) {
-    const { checkpointId } = await completedRun(labelsExperimentId, 'cvae', { ...cvae, labelledExamples: 1000 }, seed);
-    await completedEvaluation(checkpointId, ['generative_classifier'], classifierResults(generative, discriminative));
+    const { checkpointId } = await completedRunOf(labelsExperimentId, 'cvae', { ...cvae, labelledExamples: 1000 }, seed);
+    await completedEvaluation(db, checkpointId, ['generative_classifier'], classifierResults(generative, discriminative));
   }
-  const third = await completedRun(labelsExperimentId, 'cvae', { ...cvae, labelledExamples: 1000 }, 3);
-  await completedEvaluation(third.checkpointId, ['generative_classifier'], classifierResults(0.2, 0.1));
-  await completedEvaluation(third.checkpointId, ['generative_classifier'], classifierResults(0.92, 0.86));
+  const third = await completedRunOf(labelsExperimentId, 'cvae', { ...cvae, labelledExamples: 1000 }, 3);
+  await completedEvaluation(db, third.checkpointId, ['generative_classifier'], classifierResults(0.2, 0.1));
+  await completedEvaluation(db, third.checkpointId, ['generative_classifier'], classifierResults(0.92, 0.86));
   // Every label: adds no point.
-  const full = await completedRun(labelsExperimentId, 'cvae', cvae, 1);
-  await completedEvaluation(full.checkpointId, ['generative_classifier'], classifierResults(0.99, undefined));
+  const full = await completedRunOf(labelsExperimentId, 'cvae', cvae, 1);
+  await completedEvaluation(db, full.checkpointId, ['generative_classifier'], classifierResults(0.99, undefined));
 
   // A run with two latent projections (the newer one is shown) and a run with none.
-  const vae = await completedRun(plainExperimentId, 'vae', { latentDim: 8 }, 5);
+  const vae = await completedRunOf(plainExperimentId, 'vae', { latentDim: 8 }, 5);
   projectedRun = vae.run;
-  const older = await completedEvaluation(vae.checkpointId, ['latent_projection'], [
+  const older = await completedEvaluation(db, vae.checkpointId, ['latent_projection'], [
     { metric: 'pca_variance_explained', unit: 'fraction', estimator: 'pca-2', value: 0.5, sampleCount: 4 },
   ]);
   const small = { ...PROJECTION, count: 4, labels: [0, 1, 0, 1], pca: PROJECTION.pca.slice(0, 8), umap: PROJECTION.umap.slice(0, 8) };
@@ -110,7 +99,7 @@ beforeAll(async () => {
     meta: { evaluationId: older, checkpointId: vae.checkpointId, count: 4, seed: 1 },
   });
   await pause(15);
-  const newer = await completedEvaluation(vae.checkpointId, ['latent_projection'], [
+  const newer = await completedEvaluation(db, vae.checkpointId, ['latent_projection'], [
     { metric: 'pca_variance_explained', unit: 'fraction', estimator: 'pca-2', value: 0.8, sampleCount: 12 },
   ]);
   await db.artifacts.put(Buffer.from(JSON.stringify(PROJECTION)), {
@@ -119,7 +108,7 @@ beforeAll(async () => {
     runId: vae.run.id,
     meta: { evaluationId: newer, checkpointId: vae.checkpointId, count: 12, seed: 7 },
   });
-  bareRun = (await completedRun(plainExperimentId, 'vae', { latentDim: 8 }, 6)).run;
+  bareRun = (await completedRunOf(plainExperimentId, 'vae', { latentDim: 8 }, 6)).run;
 }, 300_000);
 
 afterAll(async () => {
