@@ -42,7 +42,7 @@ export interface CheckpointKeeperOptions {
  *   3. and, side by side with 2, the bytes are written to the artifact store (temp file,
  *      fsync, rename);
  *   4. only once both are done is the checkpoint row created, fenced by the claim.
- * A crash before 4 leaves an artifact without a checkpoint, which the next prune removes; a
+ * A crash or a failure before 4 leaves an artifact without a checkpoint, which the next prune removes; a
  * checkpoint row never points at partial bytes. Resuming still verifies the bytes (SHA-256
  * of the artifact, CRC-32 of the payload) and falls back to the previous checkpoint.
  */
@@ -91,16 +91,22 @@ export class CheckpointKeeper {
 
   private async record(step: number, bytes: Uint8Array, loss: number | undefined, samples: Float32Array | undefined, dataShape: readonly number[]): Promise<void> {
     const { db, run, claimToken, metrics } = this.options;
-    // The points up to this step and the bytes are stored side by side (both must be before
-    // the row is created), and the grid's picture is drawn while they are written and synced.
-    const stored = Promise.all([
+    // The points up to this step and the bytes are stored side by side; both are done before
+    // the row is created. Neither is left running when the other fails, and the bytes of a
+    // failed flush are deleted (it fails when the run was lost: nothing more is written to it).
+    const [flushed, stored] = await Promise.allSettled([
       metrics.flush(),
       this.retry('store the checkpoint', () =>
         db.artifacts.put(bytes, { kind: 'checkpoint', mediaType: 'application/x-genlab-checkpoint', runId: run.id, meta: { step, family: run.family } }),
       ),
     ]);
+    if (flushed.status === 'rejected') {
+      if (stored.status === 'fulfilled') await db.artifacts.delete(stored.value.id).catch(() => undefined);
+      throw flushed.reason;
+    }
+    if (stored.status === 'rejected') throw stored.reason;
+    const artifact = stored.value;
     const picture = samples ? this.renderSampleGrid(samples, dataShape, step) : undefined;
-    const [, artifact] = await stored;
     const validation = loss !== undefined && Number.isFinite(loss) ? { validationLoss: loss } : {};
     const checkpoint = await this.retry('record the checkpoint', () =>
       db.checkpoints.create({ runId: run.id, step, artifactId: artifact.id, ...validation }, { claimToken }).catch(async (error: unknown) => {
