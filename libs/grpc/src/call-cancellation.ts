@@ -18,7 +18,10 @@ export interface CallCancellation {
   readonly signal: AbortSignal;
   /** Milliseconds since the epoch; Infinity when the call has no deadline. */
   readonly deadline: number;
-  /** True once the call was cancelled or its deadline passed. */
+  /**
+   * True once the call was cancelled or its deadline passed. Seeing the deadline pass aborts
+   * `signal` (its listeners run then, synchronously).
+   */
   isCancelled(): boolean;
   /** Throw CANCELLED or DEADLINE_EXCEEDED if `isCancelled()`; `what` names the work that stops. */
   throwIfCancelled(what?: string): void;
@@ -43,12 +46,15 @@ const CLIENT_CANCELLED = new DOMException('the client cancelled the call', 'Abor
 /**
  * A call that ends this close to its deadline ended because of it. The client's own deadline
  * timer resets the stream at about the server's deadline (the client's timeout, counted here
- * from the request's arrival, a little later), and timers can fire a little early against
- * Date.now() (they count from the event loop's cached time). Either way the client already
+ * from the request's arrival, a little later: later still when the event loop was busy as
+ * the request came in), and timers can fire a little early against Date.now() (they count
+ * from the event loop's cached time). Best effort: a client that cancels this close to its
+ * deadline is taken for the deadline, and a request held up longer than this before its
+ * handler ran can have the client's timeout taken for a cancel. Either way the client already
  * has its DEADLINE_EXCEEDED (a reset stream carries no status back): this only decides what
  * the stopped work reports.
  */
-const DEADLINE_SLACK_MS = 20;
+const DEADLINE_SLACK_MS = 100;
 
 export function callCancellation(call: CancellableServerCall | undefined): CallCancellation {
   if (!call) return NEVER_CANCELLED;

@@ -90,6 +90,8 @@ export class GenerationService {
     const lease = await this.models.acquire(checkpoint);
     try {
       const values = await concat(this.draw(lease.model, count, seed, 1, {}, cancellation), count * exampleSize(lease.model.dataShape));
+      // A cancellation that arrived during the last batch is read from the socket first.
+      await ioTurn();
       cancellation.throwIfCancelled('the sample grid');
       const png = renderExamplesPng(values, count, lease.model.dataShape, columns || undefined);
       const artifact = await this.db.artifacts.put(png, {
@@ -129,8 +131,12 @@ export class GenerationService {
       }
       const latentDim = model.latentDim;
       const endpoints = datasetIndices.length === 2 ? await this.encodeItems(run, model, datasetIndices) : undefined;
-      if (cancellation.isCancelled()) endpoints?.dispose();
-      cancellation.throwIfCancelled('interpolation');
+      try {
+        cancellation.throwIfCancelled('interpolation');
+      } catch (error) {
+        endpoints?.dispose();
+        throw error;
+      }
       const decoded = tf.tidy(() => {
         // Derived seeds: tfjs treats a seed of 0 as "no seed".
         const a = endpoints ? (endpoints.slice([0, 0], [1, latentDim]).reshape([latentDim]) as tf.Tensor1D) : (tf.randomNormal([latentDim], 0, 1, 'float32', deriveSeed(seedA, 'interpolate')) as tf.Tensor1D);
@@ -184,8 +190,12 @@ export class GenerationService {
         throw failedPrecondition(`${model.family} models have no encoder, so they cannot reconstruct; use Sample instead`);
       }
       const items = await this.datasetItems(run, indices);
-      if (cancellation.isCancelled()) items.dispose();
-      cancellation.throwIfCancelled('reconstruction');
+      try {
+        cancellation.throwIfCancelled('reconstruction');
+      } catch (error) {
+        items.dispose();
+        throw error;
+      }
       const decoded = tf.tidy(() => model.decode(model.encode(items)));
       items.dispose();
       return await toChunk(decoded, 0, [...model.dataShape], false);
@@ -256,10 +266,9 @@ export class GenerationService {
     cancellation: CallCancellation,
   ): AsyncGenerator<Float32Array> {
     for (let offset = 0, batch = 0; offset < count; offset += DRAW_BATCH, batch++) {
-      // A full turn of the event loop between batches (a timer, so that the poll and check
-      // phases both run first): other calls are served, and a client's cancellation (an I/O
-      // event that http2 finishes handling in a later callback) is seen before the next batch.
-      if (batch > 0) await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      // A turn of the event loop with its I/O between batches: other calls are served, and a
+      // client's cancellation (an I/O event) is seen before the next batch.
+      if (batch > 0) await ioTurn();
       cancellation.throwIfCancelled('sampling');
       const n = Math.min(DRAW_BATCH, count - offset);
       const batchSeed = deriveSeed(seed, batch);
@@ -283,6 +292,17 @@ export class GenerationService {
       yield values;
     }
   }
+}
+
+/**
+ * Resolves after the event loop has polled for I/O at least once: the second immediate runs
+ * in the check phase after the next poll phase, whichever phase the caller is in (a 0 ms
+ * timer does not promise that: after work done in the poll or check phase, the next
+ * iteration's timers run before its poll).
+ */
+async function ioTurn(): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 function slerp(a: tf.Tensor1D, b: tf.Tensor1D, t: tf.Tensor2D): tf.Tensor2D {
