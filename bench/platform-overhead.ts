@@ -170,7 +170,7 @@ async function platform(db: Database, queue: RunQueue, bus: RunEventBus, stream:
 /** One-sided 95 % quantile of Student's t with `df` degrees of freedom (df ≥ 1). */
 function studentT95(df: number): number {
   const table = [6.314, 2.92, 2.353, 2.132, 2.015, 1.943, 1.895, 1.86, 1.833, 1.812, 1.796, 1.782, 1.771, 1.761, 1.753, 1.746, 1.74, 1.734, 1.729, 1.725];
-  return table[df - 1] ?? 1.645 + 2.4 / df;
+  return table[df - 1] ?? 1.645 + 1.53 / df; // within 0.003 of the exact value beyond the table
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;

@@ -40,6 +40,10 @@ async function main(): Promise<void> {
   };
   const withSibling = async (body: string) => {
     const worker = new Worker(body, { eval: true });
+    worker.on('error', (error) => {
+      console.error(`the sibling thread failed: ${String(error)}`);
+      process.exit(1);
+    });
     await new Promise((resolve) => setTimeout(resolve, 200)); // the sibling is up and busy
     try {
       return timeProducts();
@@ -50,10 +54,10 @@ async function main(): Promise<void> {
   timeProducts(); // warm-up
   const modes = { alone: [] as number[], arithmetic: [] as number[], memory: [] as number[] };
   for (let round = 0; round < ROUNDS; round++) {
-    modes.alone.push(timeProducts());
+    const before = timeProducts();
     modes.arithmetic.push(await withSibling(SIBLINGS.arithmetic));
     modes.memory.push(await withSibling(SIBLINGS.memory));
-    modes.alone.push(timeProducts());
+    modes.alone.push((before + timeProducts()) / 2); // alone before and after, averaged
   }
   tf.dispose([a, w]);
   const alone = median(modes.alone);
