@@ -1,28 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initCompute, tf } from '@genlab/compute';
+import { describe, expect, it } from 'vitest';
+import { tf } from '@genlab/compute';
 import { ring8 } from '@genlab/data';
-import type { Database } from '@genlab/db';
 import { createModel } from '@genlab/models';
-import { givenDataset, givenQueuedRun, openScratchDatabase, SMALL_VAE } from '../testing/training-fixtures';
+import { givenDataset, givenQueuedRun, SMALL_VAE, useScratchDatabase } from '../testing/training-fixtures';
 import { CheckpointKeeper } from './checkpoint-keeper';
 import type { MetricWriter } from './metric-writer';
 
-let scratch: Awaited<ReturnType<typeof openScratchDatabase>>;
-let db: Database;
-
-beforeAll(async () => {
-  await initCompute({ backend: 'wasm', logger: false });
-  scratch = await openScratchDatabase();
-  db = scratch.db;
-});
-
-afterAll(async () => {
-  await scratch?.drop();
-});
+const scratch = useScratchDatabase();
 
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 async function keeperFor(flush: () => Promise<void>) {
+  const { db } = scratch;
   const run = await givenQueuedRun(db, await givenDataset(db));
   const claim = await db.runs.claim(run.id, { worker: 'spec', leaseMs: 30_000 });
   const keeper = new CheckpointKeeper({
@@ -43,6 +32,7 @@ async function keeperFor(flush: () => Promise<void>) {
 
 describe('CheckpointKeeper', () => {
   it('records a checkpoint: its bytes, its row with the validation loss, and the grid of its samples', async () => {
+    const { db } = scratch;
     const { run, keeper } = await keeperFor(() => Promise.resolve());
     const model = createModel('vae', SMALL_VAE, { dataShape: [2], seed: 1 });
     const tensors = tf.memory().numTensors;
@@ -59,6 +49,7 @@ describe('CheckpointKeeper', () => {
   });
 
   it('writes nothing that stays when the metric flush fails: the bytes written beside it are deleted, and settle reports the flush’s error', async () => {
+    const { db } = scratch;
     const lost = new Error('the run was taken over');
     const { run, keeper } = await keeperFor(() => new Promise((_, reject) => setTimeout(() => reject(lost), 50)));
     const model = createModel('vae', SMALL_VAE, { dataShape: [2], seed: 1 });

@@ -1,16 +1,16 @@
 import { writeFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initCompute, tf } from '@genlab/compute';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tf } from '@genlab/compute';
 import type { trainingV1 } from '@genlab/contracts';
 import { createEpochShuffler, ring8 } from '@genlab/data';
 import type { Database } from '@genlab/db';
 import { loadModel } from '@genlab/models';
 import { EmbeddedRunQueue } from '../queue/embedded-run-queue';
 import { InProcessRunEventBus } from '../runs/run-events';
-import { givenDataset, givenQueuedRun, openScratchDatabase, TEST_SETTINGS } from '../testing/training-fixtures';
+import { givenDataset, givenQueuedRun, TEST_SETTINGS, useScratchDatabase } from '../testing/training-fixtures';
 import { RunExecutor } from './run-executor';
 
-let scratch: Awaited<ReturnType<typeof openScratchDatabase>>;
+const scratch = useScratchDatabase();
 let db: Database;
 
 const notDraining = { isDraining: () => false };
@@ -22,14 +22,8 @@ function recordEvents(bus: InProcessRunEventBus, runId: string): trainingV1.RunE
   return events;
 }
 
-beforeAll(async () => {
-  await initCompute({ backend: 'wasm', logger: false });
-  scratch = await openScratchDatabase();
+beforeAll(() => {
   db = scratch.db;
-});
-
-afterAll(async () => {
-  await scratch?.drop();
 });
 
 describe('RunExecutor', () => {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { datasetStats, encodeDataset, ring8, type TensorDataset } from '@genlab/data';
 import { openDatabase, type Database, type Dataset, type Run } from '@genlab/db';
+import { afterAll, beforeAll } from 'vitest';
+import { initCompute } from '@genlab/compute';
 import { parseConfig, trainingPlan } from '@genlab/models';
 import type { ExecutionSettings } from '../execution/run-executor';
 
@@ -16,6 +18,24 @@ export async function openScratchDatabase(): Promise<{ db: Database; dataDir: st
     drop: async () => {
       await db.close();
       await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** For a spec file: the wasm backend and a scratch database before its tests, the database dropped after them. */
+export function useScratchDatabase(): { readonly db: Database } {
+  let scratch: Awaited<ReturnType<typeof openScratchDatabase>> | undefined;
+  beforeAll(async () => {
+    await initCompute({ backend: 'wasm', logger: false });
+    scratch = await openScratchDatabase();
+  });
+  afterAll(async () => {
+    await scratch?.drop();
+  });
+  return {
+    get db() {
+      if (!scratch) throw new Error('the scratch database opens in beforeAll');
+      return scratch.db;
     },
   };
 }
