@@ -106,7 +106,6 @@ export class CheckpointKeeper {
     }
     if (stored.status === 'rejected') throw stored.reason;
     const artifact = stored.value;
-    const picture = samples ? this.renderSampleGrid(samples, dataShape, step) : undefined;
     const validation = loss !== undefined && Number.isFinite(loss) ? { validationLoss: loss } : {};
     const checkpoint = await this.retry('record the checkpoint', () =>
       db.checkpoints.create({ runId: run.id, step, artifactId: artifact.id, ...validation }, { claimToken }).catch(async (error: unknown) => {
@@ -118,7 +117,7 @@ export class CheckpointKeeper {
     );
     this.known?.push(checkpoint);
     this.options.onSaved(checkpoint);
-    await Promise.all([picture && this.saveSampleGrid(picture, step, checkpoint.id), this.prune()]);
+    await Promise.all([samples && this.saveSampleGrid(samples, dataShape, step, checkpoint.id), this.prune()]);
   }
 
   /**
@@ -224,25 +223,16 @@ export class CheckpointKeeper {
     }
   }
 
-  /** A picture of the model's samples at a checkpoint, for watching a run improve (undefined if its data shape cannot be drawn). */
-  private renderSampleGrid(values: Float32Array, dataShape: readonly number[], step: number): Buffer | undefined {
+  /** A picture of the model's samples at a checkpoint, for watching a run improve. */
+  private async saveSampleGrid(values: Float32Array, dataShape: readonly number[], step: number, checkpointId: string): Promise<void> {
+    const { db, run, logger } = this.options;
     const started = performance.now();
     try {
-      return renderExamplesPng(values, SAMPLE_GRID_COUNT, dataShape);
-    } catch (error) {
-      // A picture is a convenience: a data shape it cannot draw must not fail the run.
-      this.options.logger.warn(`run ${this.options.run.id}: no sample grid at step ${step}: ${lastLine(error)}`);
-      return undefined;
-    } finally {
+      const png = renderExamplesPng(values, SAMPLE_GRID_COUNT, dataShape);
       this.spentOnGrids(performance.now() - started, false);
-    }
-  }
-
-  private async saveSampleGrid(png: Buffer, step: number, checkpointId: string): Promise<void> {
-    const { db, run, logger } = this.options;
-    try {
       await db.artifacts.put(png, { kind: 'sample-grid', mediaType: 'image/png', runId: run.id, meta: { step, checkpointId, seed: run.seed, count: SAMPLE_GRID_COUNT } });
     } catch (error) {
+      // A picture is a convenience: a data shape it cannot draw must not fail the run.
       logger.warn(`run ${run.id}: no sample grid at step ${step}: ${lastLine(error)}`);
     }
   }
