@@ -69,8 +69,7 @@ export function createConv2dBackpropInputKernel(fallback: tf.KernelFunc): tf.Ker
         u = keep(run('Slice', args, { x: u }, { begin: [0, 0, 0, 0], size }));
         [padBottom, padRight] = [Math.max(0, padBottom), Math.max(0, padRight)];
       }
-      const flipped = keep(run('Reverse', args, { x: filter }, { dims: [0, 1] }));
-      const rotated = keep(run('Transpose', args, { x: flipped }, { perm: [0, 1, 3, 2] }));
+      const [rotated] = tapFilters(args, filter, [rotatedTaps(kh, kw)]).map(keep);
       const pads: Pair[] = [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]];
       return run('Conv2D', args, { x: u, filter: rotated }, {
         strides: [1, 1],
@@ -127,45 +126,62 @@ function subPixelPlan(info: tf.backend_util.Conv2DInfo, inputShape: readonly num
   return { stride: s, phases };
 }
 
+/** What the tap gather uses of tfjs' wasm backend (its tensors live in the module's heap). */
+interface WasmHeapBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+/**
+ * Filters made of chosen taps of `filter` [kh, kw, inC, outC]: filter `f` is
+ * [rows_f, cols_f, outC, inC] (channels swapped) with tap (a, b) = filter[taps_f[a·cols_f + b]].
+ * The channel swap is one Transpose; the taps are then copied row by row (outC·inC values
+ * each) out of the heap. tfjs' Reverse, Gather and rank-5 Transpose, which did this before,
+ * walk element by element and took 6–12 ms each on dcgan-28's 4×4×64×128 filter, more than
+ * a quarter of the whole input gradient.
+ */
+function tapFilters(args: KernelArgs, filter: tf.TensorInfo, picks: readonly { rows: number; cols: number; taps: readonly [number, number][] }[]): tf.TensorInfo[] {
+  const [, kw, inC, outC] = filter.shape;
+  const heap = args.backend as unknown as WasmHeapBackend;
+  const swapped = run('Transpose', args, { x: filter }, { perm: [0, 1, 3, 2] });
+  try {
+    const outputs = picks.map(({ rows, cols }) => heap.makeOutput([rows, cols, outC, inC], 'float32'));
+    // Views only after every allocation: growing the heap detaches older views.
+    const source = heap.typedArrayFromHeap(swapped);
+    const row = outC * inC;
+    picks.forEach(({ taps }, f) => {
+      const target = heap.typedArrayFromHeap(outputs[f]);
+      taps.forEach(([i, j], t) => target.set(source.subarray((i * kw + j) * row, (i * kw + j + 1) * row), t * row));
+    });
+    return outputs;
+  } finally {
+    disposeInfo(args, swapped);
+  }
+}
+
+/** Every tap of the filter rotated by 180° (the correlation that undoes a stride-1 convolution). */
+const rotatedTaps = (kh: number, kw: number) => ({
+  rows: kh,
+  cols: kw,
+  taps: Array.from({ length: kh * kw }, (_, t): [number, number] => [kh - 1 - Math.floor(t / kw), kw - 1 - (t % kw)]),
+});
+
 /**
  * The rotated sub-filters `[My, Mx, outC, inC]` of every phase, in `plan.phases.flat()` order.
- * Rotating the whole filter first (reverse both spatial axes, swap the channels) makes each
- * phase's taps an increasing run with stride s from (k − 1 − firstTap) mod s; when s divides
- * both kernel sides they are gathered with one transpose and contiguous slices.
+ * Rotating the whole filter (reverse both spatial axes, swap the channels) makes each phase's
+ * taps an increasing run with stride s from (k − 1 − firstTap) mod s of the rotated filter.
  */
-function phaseFilters(args: KernelArgs, filter: tf.TensorInfo, plan: SubPixelPlan, keep: (t: tf.TensorInfo) => tf.TensorInfo): tf.TensorInfo[] {
-  const [kh, kw, inC, outC] = filter.shape;
+function phaseFilters(args: KernelArgs, filter: tf.TensorInfo, plan: SubPixelPlan): tf.TensorInfo[] {
+  const [kh, kw] = filter.shape;
   const s = plan.stride;
-  const flipped = keep(run('Reverse', args, { x: filter }, { dims: [0, 1] }));
-  const rotated = keep(run('Transpose', args, { x: flipped }, { perm: [0, 1, 3, 2] }));
-  const phases = plan.phases.flat();
   const offset = (k: number, firstTap: number) => (k - 1 - firstTap) % s;
-  if (s === 1) return [rotated];
-  if (kh % s === 0 && kw % s === 0) {
-    const [mh, mw] = [kh / s, kw / s];
-    const spread = keep(run('Reshape', args, { x: rotated }, { shape: [mh, s, mw, s, outC * inC] }));
-    const grouped = keep(run('Transpose', args, { x: spread }, { perm: [1, 3, 0, 2, 4] }));
-    const byPhase = keep(run('Reshape', args, { x: grouped }, { shape: [s * s, mh, mw, outC * inC] }));
-    return phases.map(([py, px]) => {
-      const index = offset(kh, py.firstTap) * s + offset(kw, px.firstTap);
-      const taps = keep(run('Slice', args, { x: byPhase }, { begin: [index, 0, 0, 0], size: [1, mh, mw, outC * inC] }));
-      return keep(run('Reshape', args, { x: taps }, { shape: [mh, mw, outC, inC] }));
-    });
-  }
-  return phases.map(([py, px]) =>
-    keep(
-      run('StridedSlice', args, { x: rotated }, {
-        begin: [offset(kh, py.firstTap), offset(kw, px.firstTap), 0, 0],
-        end: [kh, kw, outC, inC],
-        strides: [s, s, 1, 1],
-        beginMask: 0,
-        endMask: 0,
-        ellipsisMask: 0,
-        newAxisMask: 0,
-        shrinkAxisMask: 0,
-      }),
-    ),
-  );
+  const picks = plan.phases.flat().map(([py, px]) => {
+    const [oy, ox] = [offset(kh, py.firstTap), offset(kw, px.firstTap)];
+    const taps: [number, number][] = [];
+    for (let a = 0; a < py.taps; a += 1) for (let b = 0; b < px.taps; b += 1) taps.push([kh - 1 - (oy + a * s), kw - 1 - (ox + b * s)]);
+    return { rows: py.taps, cols: px.taps, taps };
+  });
+  return tapFilters(args, filter, picks);
 }
 
 function subPixelBackpropInput(args: KernelArgs, dy: tf.TensorInfo, filter: tf.TensorInfo, plan: SubPixelPlan): tf.TensorInfo {
@@ -175,7 +191,7 @@ function subPixelBackpropInput(args: KernelArgs, dy: tf.TensorInfo, filter: tf.T
   const temporaries: tf.TensorInfo[] = [];
   const keep = (t: tf.TensorInfo) => (temporaries.push(t), t);
   try {
-    const filters = phaseFilters(args, filter, plan, keep);
+    const filters = phaseFilters(args, filter, plan).map(keep);
     const outputs = plan.phases.flat().map(([py, px], i) =>
       keep(
         run('Conv2D', args, { x: dy, filter: filters[i] }, {
