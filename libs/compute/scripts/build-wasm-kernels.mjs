@@ -20,4 +20,4 @@ if (check) {
   process.exit(same ? 0 : 1);
 }
 writeFileSync(target, rendered);
-console.log(`wrote ${target} (${bytes.length} bytes of wasm)`);
+console.log(`wrote ${target} (${bytes.unshared.length} and ${bytes.shared.length} bytes of wasm)`);

@@ -1,44 +1,52 @@
 import * as tf from '@tensorflow/tfjs';
-import { GENLAB_KERNELS_WASM_BASE64 } from './wasm/genlab-kernels.wasm';
+import { GENLAB_KERNELS_SHARED_WASM_BASE64, GENLAB_KERNELS_WASM_BASE64 } from './wasm/genlab-kernels.wasm';
 
 /**
  * genlab's own wasm kernels (kernels/wasm/genlab-kernels.wat), instantiated on the heap of
  * tfjs' wasm backend: the module imports the backend's WebAssembly.Memory, so a kernel reads
  * and writes tensors in place, by their byte offsets, with wasm SIMD, where a JS loop over
- * heap views is several times slower.
+ * heap views is several times slower. The module comes in two compilations that differ only in
+ * their memory import: unshared for tfjs' single-threaded builds, shared for its threaded build
+ * (wasm-threads.ts). genlab's kernels themselves run on the calling thread.
  */
 export interface GenlabWasmKernels {
   /** See `adam_update` in the .wat: byte offsets of p, m, v, g and of the three outputs, then n and the attrs. */
   adamUpdate(p: number, m: number, v: number, g: number, pOut: number, mOut: number, vOut: number, n: number, beta1: number, beta2: number, stepSize: number, epsilon: number): void;
+  /** See `sum_leading`: out[c] = Σ_r x[r·cols + c] over float32 [rows, cols] (÷ rows if `mean` is 1), by byte offsets. */
+  sumLeading(x: number, out: number, rows: number, cols: number, mean: number): void;
 }
 
 /** The parts of the WebAssembly JS API used here (the project's TypeScript libs do not declare it). */
 interface WasmApi {
   readonly Module: new (bytes: Uint8Array) => object;
   readonly Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-  readonly Memory: abstract new (...args: never[]) => object;
+  readonly Memory: abstract new (...args: never[]) => { readonly buffer: ArrayBuffer | SharedArrayBuffer };
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 /** What this module uses of tfjs' wasm backend: its Emscripten module's memory and tensors' heap offsets. */
 interface WasmBackendInternals {
-  readonly wasm?: { readonly asm?: { readonly memory?: unknown } };
+  /** The single-threaded builds export their memory; the threaded build imports it (`wasmMemory`). */
+  readonly wasm?: { readonly asm?: { readonly memory?: unknown }; readonly wasmMemory?: unknown };
   getMemoryOffset(dataId: tf.DataId): number;
 }
 
 const bound = new WeakMap<object, GenlabWasmKernels | null>();
-let compiled: object | null | undefined;
+const compiled = new Map<boolean, object | null>();
 let enabled = true;
 
-function compile(): object | null {
-  if (compiled === undefined) {
+/** The module for an unshared or a shared memory, compiled once each. */
+function compile(shared: boolean): object | null {
+  let module = compiled.get(shared);
+  if (module === undefined) {
     try {
-      compiled = new wasmApi.Module(Buffer.from(GENLAB_KERNELS_WASM_BASE64, 'base64'));
+      module = new wasmApi.Module(Buffer.from(shared ? GENLAB_KERNELS_SHARED_WASM_BASE64 : GENLAB_KERNELS_WASM_BASE64, 'base64'));
     } catch {
-      compiled = null; // not compilable here (no wasm SIMD, or no Buffer outside Node): the fallbacks run
+      module = null; // not compilable here (no wasm SIMD, or no Buffer outside Node): the fallbacks run
     }
+    compiled.set(shared, module);
   }
-  return compiled;
+  return module;
 }
 
 /**
@@ -51,14 +59,18 @@ export function genlabWasmKernels(backend: tf.KernelBackend): GenlabWasmKernels 
   let kernels = bound.get(backend);
   if (kernels !== undefined) return kernels;
   kernels = null;
-  const memory = (backend as unknown as WasmBackendInternals).wasm?.asm?.memory;
-  const module = compile();
-  if (module && memory instanceof wasmApi.Memory) {
+  const wasm = (backend as unknown as WasmBackendInternals).wasm;
+  const memory = wasm?.asm?.memory ?? wasm?.wasmMemory;
+  const module = memory instanceof wasmApi.Memory ? compile(memory.buffer instanceof SharedArrayBuffer) : null;
+  if (module) {
     try {
-      const exports = new wasmApi.Instance(module, { env: { memory } }).exports as { adam_update: GenlabWasmKernels['adamUpdate'] };
-      kernels = { adamUpdate: exports.adam_update };
+      const exports = new wasmApi.Instance(module, { env: { memory } }).exports as {
+        adam_update: GenlabWasmKernels['adamUpdate'];
+        sum_leading: GenlabWasmKernels['sumLeading'];
+      };
+      kernels = { adamUpdate: exports.adam_update, sumLeading: exports.sum_leading };
     } catch {
-      kernels = null; // the memory does not link (e.g. a threaded build's shared memory): the fallbacks run
+      kernels = null; // the memory does not link: the fallbacks run
     }
   }
   bound.set(backend, kernels);

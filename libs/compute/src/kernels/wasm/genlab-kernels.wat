@@ -70,4 +70,56 @@
               (f64.promote_f32 (f32.load (i32.add (local.get $p) (local.get $offset))))
               (f64.div
                 (f64.mul (local.get $step_size) (local.get $ms))
-                (f64.add (f64.sqrt (local.get $vs)) (local.get $epsilon))))))))))
+                (f64.add (f64.sqrt (local.get $vs)) (local.get $epsilon)))))))))
+
+  ;; Sums over the leading axes of a float32 [rows, cols] tensor: out[c] = Σ_r x[r·cols + c],
+  ;; divided by rows if `mean` is not 0. Each column is summed in
+  ;; float32 over ascending r from 0, as tfjs' own Sum and Mean kernels sum (after they have
+  ;; transposed the reduced axes to the end), so the results have the same bits; the division
+  ;; is theirs too (f32 sum / f32 rows). Four columns at a time (f32x4), the last cols mod 4
+  ;; alone; each row streams once through memory while `out` stays in cache.
+  (func (export "sum_leading")
+    (param $x i32) (param $out i32) (param $rows i32) (param $cols i32) (param $mean i32)
+    (local $row_bytes i32) (local $end4 i32) (local $c i32) (local $r i32) (local $src i32)
+    (local.set $row_bytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $end4 (i32.and (local.get $row_bytes) (i32.const -16)))
+    (memory.fill (local.get $out) (i32.const 0) (local.get $row_bytes))
+    (local.set $src (local.get $x))
+    (block $rows_done
+      (loop $each_row
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $c (i32.const 0))
+        (block $lanes_done
+          (loop $lanes
+            (br_if $lanes_done (i32.ge_u (local.get $c) (local.get $end4)))
+            (v128.store (i32.add (local.get $out) (local.get $c))
+              (f32x4.add
+                (v128.load (i32.add (local.get $out) (local.get $c)))
+                (v128.load (i32.add (local.get $src) (local.get $c)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br $lanes)))
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $c) (local.get $row_bytes)))
+            (f32.store (i32.add (local.get $out) (local.get $c))
+              (f32.add
+                (f32.load (i32.add (local.get $out) (local.get $c)))
+                (f32.load (i32.add (local.get $src) (local.get $c)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $tail)))
+        (local.set $src (i32.add (local.get $src) (local.get $row_bytes)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $each_row)))
+    (if (local.get $mean)
+      (then
+        (local.set $c (i32.const 0))
+        (block $scaled
+          (loop $scale
+            (br_if $scaled (i32.ge_u (local.get $c) (local.get $row_bytes)))
+            (f32.store (i32.add (local.get $out) (local.get $c))
+              (f32.div
+                (f32.load (i32.add (local.get $out) (local.get $c)))
+                (f32.convert_i32_u (local.get $rows))))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $scale))))))
+)
