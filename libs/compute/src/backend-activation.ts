@@ -3,6 +3,7 @@ import { dirname, join, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ComputeBackend } from './compute-backend';
 import { registerWasmKernels } from './kernels/wasm-kernels';
+import { registerThreadedWasmBackend, wasmThreadCount } from './wasm-threads';
 
 export type Activation =
   | { readonly ok: true; readonly tfBackend: string; readonly detail: string }
@@ -44,20 +45,23 @@ async function activateNative(backend: keyof typeof NATIVE_PACKAGES): Promise<Ac
   return { ok: true, tfBackend: 'tensorflow', detail: pkg };
 }
 
-async function activateWasm(): Promise<Activation> {
+/** `threads` > 1: tfjs' threaded-SIMD build with that many XNNPACK threads (wasm-threads.ts). */
+async function activateWasm(threads: number): Promise<Activation> {
   if (!isInstalled(WASM_PACKAGE)) return { ok: false, reason: `${WASM_PACKAGE} is not installed` };
+  let wasm: WasmModule;
   try {
-    const wasm = loadOptional(WASM_PACKAGE) as WasmModule;
+    wasm = loadOptional(WASM_PACKAGE) as WasmModule;
     const distDir = join(dirname(loadOptional.resolve(`${WASM_PACKAGE}/package.json`)), 'dist') + sep;
     wasm.setWasmPaths(distDir);
+    if (threads > 1) await registerThreadedWasmBackend(wasm, threads);
   } catch (error) {
-    return { ok: false, reason: `${WASM_PACKAGE} failed to load: ${describe(error)}` };
+    return { ok: false, reason: `${WASM_PACKAGE} failed to load${threads > 1 ? ` its threaded build` : ''}: ${describe(error)}` };
   }
   if (!(await tf.setBackend('wasm'))) return { ok: false, reason: 'the wasm backend did not initialise' };
   registerWasmKernels(); // Conv2DBackpropFilter (missing in wasm) and a faster Conv2DBackpropInput
-  const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-  const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
-  return { ok: true, tfBackend: 'wasm', detail: `${simd ? 'simd' : 'no simd'}, ${threads ? 'multi-threaded' : 'single thread'}` };
+  const simd = threads > 1 || tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+  const count = wasmThreadCount(wasm);
+  return { ok: true, tfBackend: 'wasm', detail: `${simd ? 'simd' : 'no simd'}, ${count > 1 ? `${count} threads` : 'single thread'}` };
 }
 
 async function activateCpu(): Promise<Activation> {
@@ -65,14 +69,14 @@ async function activateCpu(): Promise<Activation> {
   return { ok: true, tfBackend: 'cpu', detail: 'pure JavaScript' };
 }
 
-/** Tries to make `backend` tfjs' active backend; never throws, says why on failure. */
-export function activateBackend(backend: ComputeBackend): Promise<Activation> {
+/** Tries to make `backend` tfjs' active backend; never throws, says why on failure. `wasmThreads` applies to wasm only. */
+export function activateBackend(backend: ComputeBackend, wasmThreads = 1): Promise<Activation> {
   switch (backend) {
     case 'tensorflow-gpu':
     case 'tensorflow':
       return activateNative(backend);
     case 'wasm':
-      return activateWasm();
+      return activateWasm(wasmThreads);
     case 'cpu':
       return activateCpu();
   }

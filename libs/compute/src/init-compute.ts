@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { failedPrecondition, invalidArgument } from '@genlab/errors';
 import { activateBackend } from './backend-activation';
+import { isWasmThreadCount, MAX_WASM_THREADS, wasmThreadsFromEnv } from './wasm-threads';
 import { COMPUTE_BACKENDS, COMPUTE_BACKEND_ENV, backendFromEnv, isComputeBackend, type ComputeBackend } from './compute-backend';
 
 /** Anything with a `log(line)` method: `console`, a NestJS `Logger`, ... */
@@ -13,6 +14,8 @@ export interface InitComputeOptions {
   readonly backend?: ComputeBackend;
   /** Where `GENLAB_TF_BACKEND` is read from (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** XNNPACK threads if the backend is wasm; takes precedence over `GENLAB_WASM_THREADS` (default 1). */
+  readonly wasmThreads?: number;
   /** Receives the one line naming the chosen backend (default `console`; `false` silences it). */
   readonly logger?: ComputeLogger | false;
 }
@@ -46,6 +49,9 @@ let chosen: ComputeInfo | undefined;
 export function initCompute(options: InitComputeOptions = {}): Promise<ComputeInfo> {
   if (options.backend !== undefined && !isComputeBackend(options.backend)) {
     return Promise.reject(invalidArgument(`backend '${String(options.backend)}' is not one of ${COMPUTE_BACKENDS.join(', ')}`));
+  }
+  if (options.wasmThreads !== undefined && !isWasmThreadCount(options.wasmThreads)) {
+    return Promise.reject(invalidArgument(`wasmThreads ${String(options.wasmThreads)} is not a thread count; use an integer from 1 to ${MAX_WASM_THREADS}`));
   }
   if (initialisation) {
     const requested = options.backend;
@@ -85,10 +91,11 @@ async function selectBackend(options: InitComputeOptions): Promise<ComputeInfo> 
   const forced = options.backend ?? fromEnv;
   const selectedBy = options.backend ? 'option' : fromEnv ? 'env' : 'auto';
   const candidates = forced ? [forced] : COMPUTE_BACKENDS;
+  const wasmThreads = options.wasmThreads ?? wasmThreadsFromEnv(options.env ?? process.env);
   const skipped: { backend: ComputeBackend; reason: string }[] = [];
 
   for (const backend of candidates) {
-    const activation = await activateBackend(backend);
+    const activation = await activateBackend(backend, wasmThreads);
     if (!activation.ok) {
       skipped.push({ backend, reason: activation.reason });
       continue;

@@ -25,6 +25,7 @@ export const envSchema = z.object({
   GENLAB_GENERATION_URL: z.string().optional(),
   GENLAB_IMPORT_ROOT: z.string().optional(),
   GENLAB_TF_BACKEND: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional(),
+  GENLAB_WASM_THREADS: z.coerce.number().int().min(1).max(8).optional(),
   GENLAB_MAX_CONCURRENT_RUNS: z.coerce.number().int().min(1).max(64).default(1),
   GENLAB_KEEP_CHECKPOINTS: z.coerce.number().int().min(1).max(1_000).default(5),
   GENLAB_HEARTBEAT_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
@@ -67,6 +68,8 @@ export interface GenlabConfig {
   addresses: ServiceAddresses;
   importRoot: string;
   tfBackend?: Env['GENLAB_TF_BACKEND'];
+  /** XNNPACK threads of the wasm backend (unset: one; `@genlab/compute`'s wasm-threads.ts). */
+  wasmThreads?: number;
   maxConcurrentRuns: number;
   /** Checkpoints kept per run besides the best one by validation loss. */
   keepCheckpoints: number;
@@ -135,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GenlabConfig {
     },
     importRoot: resolve(e.GENLAB_IMPORT_ROOT ?? resolve(dataDir, 'imports')),
     tfBackend: e.GENLAB_TF_BACKEND,
+    wasmThreads: e.GENLAB_WASM_THREADS,
     maxConcurrentRuns: e.GENLAB_MAX_CONCURRENT_RUNS,
     keepCheckpoints: e.GENLAB_KEEP_CHECKPOINTS,
     heartbeatMs: e.GENLAB_HEARTBEAT_MS,

@@ -45,7 +45,7 @@ export async function bootstrapService(
   }
   try {
     if (options.compute) {
-      await initCompute({ backend: config.tfBackend, logger: new Logger('Compute') });
+      await initCompute({ backend: config.tfBackend, wasmThreads: config.wasmThreads, logger: new Logger('Compute') });
     }
     return await startGrpcService(ServiceRootModule.compose(config, feature) as unknown as Type<unknown>, {
       name,
