@@ -53,15 +53,24 @@ async function activateWasm(threads: number): Promise<Activation> {
     wasm = loadOptional(WASM_PACKAGE) as WasmModule;
     const distDir = join(dirname(loadOptional.resolve(`${WASM_PACKAGE}/package.json`)), 'dist') + sep;
     wasm.setWasmPaths(distDir);
-    if (threads > 1) await registerThreadedWasmBackend(wasm, threads);
   } catch (error) {
-    return { ok: false, reason: `${WASM_PACKAGE} failed to load${threads > 1 ? ` its threaded build` : ''}: ${describe(error)}` };
+    return { ok: false, reason: `${WASM_PACKAGE} failed to load: ${describe(error)}` };
+  }
+  // The threaded build needs wasm SIMD and threads; without them the single-threaded build
+  // still runs, and the log line says why the threads are missing.
+  let threadsMissing = '';
+  if (threads > 1) {
+    try {
+      await registerThreadedWasmBackend(wasm, threads);
+    } catch (error) {
+      threadsMissing = ` (${threads} threads asked for; the threaded build failed: ${describe(error)})`;
+    }
   }
   if (!(await tf.setBackend('wasm'))) return { ok: false, reason: 'the wasm backend did not initialise' };
   registerWasmKernels(); // Conv2DBackpropFilter (missing in wasm) and a faster Conv2DBackpropInput
-  const simd = threads > 1 || tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
   const count = wasmThreadCount(wasm);
-  return { ok: true, tfBackend: 'wasm', detail: `${simd ? 'simd' : 'no simd'}, ${count > 1 ? `${count} threads` : 'single thread'}` };
+  const simd = count > 1 || tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+  return { ok: true, tfBackend: 'wasm', detail: `${simd ? 'simd' : 'no simd'}, ${count > 1 ? `${count} threads` : `single thread${threadsMissing}`}` };
 }
 
 async function activateCpu(): Promise<Activation> {
