@@ -27,7 +27,7 @@ export function createConv2dBackpropInputKernel(fallback: tf.KernelFunc): tf.Ker
     const { inputs, attrs } = args;
     const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
     const { inputShape, strides, pad, dataFormat, dimRoundingMode } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
-    if (tf.backend_util.convertConv2DDataFormat(dataFormat) !== 'channelsLast') return fallback(args) as tf.TensorInfo;
+    if (tf.backend_util.convertConv2DDataFormat(dataFormat) !== 'channelsLast' || filter.dtype !== 'float32') return fallback(args) as tf.TensorInfo;
     const info = tf.backend_util.computeConv2DInfo(
       inputShape,
       filter.shape as [number, number, number, number],
@@ -136,8 +136,8 @@ interface WasmHeapBackend {
  * Filters made of chosen taps of `filter` [kh, kw, inC, outC]: filter `f` is
  * [rows_f, cols_f, outC, inC] (channels swapped) with tap (a, b) = filter[taps_f[a·cols_f + b]].
  * The channel swap is one Transpose; the taps are then copied row by row (outC·inC values
- * each) out of the heap. tfjs' Reverse, Gather and rank-5 Transpose, which did this before,
- * walk element by element and took 6–12 ms each on dcgan-28's 4×4×64×128 filter, more than
+ * each) out of the heap. tfjs' Reverse and rank-5 Transpose, which did this before, walk
+ * element by element and took 6–12 ms each on dcgan-28's 4×4×64×128 filter, more than
  * a quarter of the whole input gradient.
  */
 function tapFilters(args: KernelArgs, filter: tf.TensorInfo, picks: readonly { rows: number; cols: number; taps: readonly [number, number][] }[]): tf.TensorInfo[] {
