@@ -75,7 +75,7 @@ describe('the wasm backend with two threads', () => {
     const x = tf.tensor4d(values(8 * 14 * 14 * 16, 5), [8, 14, 14, 16]);
     const w = tf.tensor4d(values(4 * 4 * 16 * 32, 6), [4, 4, 16, 32]);
     const first = tf.conv2d(x, w, 2, 'same');
-    const copy = tf.add(w, 0); // a new filter buffer: a new XNNPACK operator (a clone would share w's)
+    const copy = tf.add(w, 0) as tf.Tensor4D; // a new filter buffer: a new XNNPACK operator (a clone would share w's)
     const again = tf.conv2d(x, copy, 2, 'same');
     expect(Array.from(await again.data())).toEqual(Array.from(await first.data()));
     tf.dispose([x, w, copy, first, again]);
