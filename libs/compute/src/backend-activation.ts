@@ -67,7 +67,7 @@ async function activateWasm(threads: number): Promise<Activation> {
     }
   }
   if (!(await tf.setBackend('wasm'))) return { ok: false, reason: 'the wasm backend did not initialise' };
-  registerWasmKernels(); // Conv2DBackpropFilter (missing in wasm) and a faster Conv2DBackpropInput
+  registerWasmKernels(); // Conv2DBackpropFilter (missing in wasm) and faster Conv2DBackpropInput, Sum, Mean, Identity
   const count = wasmThreadCount(wasm);
   const simd = count > 1 || tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
   return { ok: true, tfBackend: 'wasm', detail: `${simd ? 'simd' : 'no simd'}, ${count > 1 ? `${count} threads` : `single thread${threadsMissing}`}` };

@@ -131,12 +131,7 @@ export class GenerationService {
       }
       const latentDim = model.latentDim;
       const endpoints = datasetIndices.length === 2 ? await this.encodeItems(run, model, datasetIndices) : undefined;
-      try {
-        cancellation.throwIfCancelled('interpolation');
-      } catch (error) {
-        endpoints?.dispose();
-        throw error;
-      }
+      throwIfCancelledDisposing(cancellation, 'interpolation', endpoints);
       const decoded = tf.tidy(() => {
         // Derived seeds: tfjs treats a seed of 0 as "no seed".
         const a = endpoints ? (endpoints.slice([0, 0], [1, latentDim]).reshape([latentDim]) as tf.Tensor1D) : (tf.randomNormal([latentDim], 0, 1, 'float32', deriveSeed(seedA, 'interpolate')) as tf.Tensor1D);
@@ -190,12 +185,7 @@ export class GenerationService {
         throw failedPrecondition(`${model.family} models have no encoder, so they cannot reconstruct; use Sample instead`);
       }
       const items = await this.datasetItems(run, indices);
-      try {
-        cancellation.throwIfCancelled('reconstruction');
-      } catch (error) {
-        items.dispose();
-        throw error;
-      }
+      throwIfCancelledDisposing(cancellation, 'reconstruction', items);
       const decoded = tf.tidy(() => model.decode(model.encode(items)));
       items.dispose();
       return await toChunk(decoded, 0, [...model.dataShape], false);
@@ -291,6 +281,19 @@ export class GenerationService {
       }
       yield values;
     }
+  }
+}
+
+/**
+ * `cancellation.throwIfCancelled(what)`, disposing `held` first when it throws: one reading of
+ * the clock decides both (a deadline can pass between two readings).
+ */
+function throwIfCancelledDisposing(cancellation: CallCancellation, what: string, held: tf.Tensor | undefined): void {
+  try {
+    cancellation.throwIfCancelled(what);
+  } catch (error) {
+    held?.dispose();
+    throw error;
   }
 }
 

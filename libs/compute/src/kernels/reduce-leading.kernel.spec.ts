@@ -24,11 +24,11 @@ describe('Sum and Mean over leading axes on wasm', () => {
   });
 
   it('splits a shape into rows and columns only for the leading axes', () => {
-    expect(leadingSplit([64, 7, 7, 128], [0, 1, 2])).toEqual({ rows: 3136, cols: 128 });
-    expect(leadingSplit([64, 7, 7, 128], [2, 0, 1])).toEqual({ rows: 3136, cols: 128 });
-    expect(leadingSplit([5, 3], 0)).toEqual({ rows: 5, cols: 3 });
-    expect(leadingSplit([5, 3], [-2])).toEqual({ rows: 5, cols: 3 });
-    expect(leadingSplit([5, 3], [0, 1])).toEqual({ rows: 15, cols: 1 });
+    expect(leadingSplit([64, 7, 7, 128], [0, 1, 2])).toEqual({ rows: 3136, cols: 128, reduced: 3 });
+    expect(leadingSplit([64, 7, 7, 128], [2, 0, 1])).toEqual({ rows: 3136, cols: 128, reduced: 3 });
+    expect(leadingSplit([5, 3], 0)).toEqual({ rows: 5, cols: 3, reduced: 1 });
+    expect(leadingSplit([5, 3], [-2])).toEqual({ rows: 5, cols: 3, reduced: 1 });
+    expect(leadingSplit([5, 3], [0, 1])).toEqual({ rows: 15, cols: 1, reduced: 2 });
     expect(leadingSplit([4, 5, 6], [1])).toBeUndefined();
     expect(leadingSplit([4, 5, 6], [0, 2])).toBeUndefined();
   });

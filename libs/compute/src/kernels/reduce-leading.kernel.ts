@@ -19,13 +19,13 @@ interface WasmHeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 
-/** `rows` and `cols` if `axes` are exactly the first k axes of `shape` (0 < k ≤ rank), else undefined. */
-export function leadingSplit(shape: readonly number[], axis: number | number[]): { rows: number; cols: number } | undefined {
+/** `rows` and `cols` if `axes` are exactly the first k axes of `shape` (0 < k ≤ rank), with k as `reduced`; else undefined. */
+export function leadingSplit(shape: readonly number[], axis: number | number[]): { rows: number; cols: number; reduced: number } | undefined {
   const axes = tf.util.parseAxisParam(axis, [...shape]).sort((a, b) => a - b);
   if (axes.length === 0 || axes.some((a, i) => a !== i)) return undefined;
   const rows = shape.slice(0, axes.length).reduce((p, d) => p * d, 1);
   const cols = shape.slice(axes.length).reduce((p, d) => p * d, 1);
-  return { rows, cols };
+  return { rows, cols, reduced: axes.length };
 }
 
 function createReduceLeadingKernel(mean: boolean, fallback: tf.KernelFunc): tf.KernelFunc {
@@ -36,7 +36,7 @@ function createReduceLeadingKernel(mean: boolean, fallback: tf.KernelFunc): tf.K
     const split = x.dtype === 'float32' ? leadingSplit(x.shape, axis) : undefined;
     const kernels = split && split.rows > 0 ? genlabWasmKernels(backend as tf.KernelBackend) : null;
     if (!split || !kernels) return fallback(args) as tf.TensorInfo;
-    const reduced = tf.util.parseAxisParam(axis, [...x.shape]).length;
+    const { reduced } = split;
     const outShape = keepDims ? x.shape.map((d, i) => (i < reduced ? 1 : d)) : x.shape.slice(reduced);
     const out = (backend as unknown as WasmHeapBackend).makeOutput(outShape, 'float32');
     if (split.cols > 0) {
