@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@genlab/errors';
 import { genlabWasmKernels } from './kernels/genlab-wasm';
 import { initCompute, tf } from './index';
-import { MAX_WASM_THREADS, WASM_THREADS_ENV, wasmThreadsFromEnv } from './wasm-threads';
+import { MAX_WASM_THREADS, WASM_THREADS_ENV, privateTempDir, wasmThreadsFromEnv, writeWorkerScript } from './wasm-threads';
 
 const ROOT = resolve(__dirname, '../../..');
 const values = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 97.13 + i * 12.9898) * 0.5);
@@ -31,6 +31,94 @@ describe('GENLAB_WASM_THREADS', () => {
 
   it('rejects a bad wasmThreads option before choosing a backend', async () => {
     await expect(initCompute({ wasmThreads: 0, logger: false })).rejects.toMatchObject({ code: ErrorCode.InvalidArgument });
+  });
+});
+
+/** Runs `lines` as a TypeScript file in a new Node process (the repo's aliases resolved). */
+function runScript(lines: string[], timeout = 60_000) {
+  const dir = mkdtempSync(join(tmpdir(), 'genlab-wasm-threads-'));
+  const file = join(dir, 'script.ts');
+  writeFileSync(file, lines.join('\n'));
+  const child = spawnSync(process.execPath, [resolve(ROOT, 'libs/models/scripts/run-ts.mjs'), file], { cwd: ROOT, encoding: 'utf8', timeout });
+  rmSync(dir, { recursive: true, force: true });
+  return child;
+}
+
+describe("the threaded build's worker script", () => {
+  const uid = process.getuid?.();
+  let temp: string;
+  beforeAll(() => {
+    temp = mkdtempSync(join(tmpdir(), 'genlab-private-'));
+    return () => rmSync(temp, { recursive: true, force: true });
+  });
+
+  it('goes to a directory only this user can write, once per content', () => {
+    const path = writeWorkerScript('self.onmessage = () => {};\nconst s = "a\nb";', temp);
+    const dir = privateTempDir(temp);
+    expect(path.startsWith(dir + '/')).toBe(true);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(path).mode & 0o077).toBe(0);
+    expect(readFileSync(path, 'utf8')).toBe('self.onmessage = () => {};\\nconst s = "a\\nb";'); // newlines escaped, as Emscripten's loader does
+    expect(writeWorkerScript('self.onmessage = () => {};\nconst s = "a\nb";', temp)).toBe(path);
+    expect(readdirSync(dir)).toEqual([path.slice(dir.length + 1)]); // no partial file left
+  });
+
+  it('is refused in a directory others can write to, saying what to do', () => {
+    const dir = privateTempDir(temp);
+    chmodSync(dir, 0o777);
+    expect(() => writeWorkerScript('x', temp)).toThrow(/can be written by others \(mode 777\); remove it, or point TMPDIR elsewhere/);
+    chmodSync(dir, 0o700);
+  });
+
+  it.skipIf(uid !== 0)('is refused in a directory another user made first (checked as root, who can make one)', () => {
+    const other = mkdtempSync(join(tmpdir(), 'genlab-private-'));
+    const dir = join(other, `genlab-${uid}`);
+    mkdirSync(dir, { mode: 0o700 });
+    chownSync(dir, 65534, 65534);
+    expect(() => writeWorkerScript('x', other)).toThrow(/belongs to uid 65534, not to this user \(0\)/);
+    rmSync(other, { recursive: true, force: true });
+  });
+});
+
+describe('a threaded start that fails', () => {
+  it('rejects, ends its workers and leaves the single-threaded build working: a bad binary, a failing worker, a worker that never loads', () => {
+    const child = runScript([
+      "import { createRequire } from 'node:module';",
+      "import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';",
+      `const fromRoot = createRequire(${JSON.stringify(join(ROOT, 'package.json'))});`,
+      "import { tmpdir } from 'node:os';",
+      "import { join } from 'node:path';",
+      `const { registerThreadedWasmBackend } = require(${JSON.stringify(resolve(__dirname, 'wasm-threads.ts'))});`,
+      "const tf = fromRoot('@tensorflow/tfjs');",
+      "const wasm = fromRoot('@tensorflow/tfjs-backend-wasm');",
+      "const dir = mkdtempSync(join(tmpdir(), 'genlab-bad-worker-'));",
+      "const throwing = join(dir, 'throwing.js'); writeFileSync(throwing, 'throw new Error(\"planted failure\");');",
+      "const silent = join(dir, 'silent.js'); writeFileSync(silent, '');",
+      'const attempts = [',
+      "  ['binary', { binary: new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9]) }],",
+      "  ['throwing', { workerScript: throwing }],",
+      "  ['silent', { workerScript: silent, startTimeoutMs: 3000 }],",
+      '];',
+      '(async () => {',
+      '  for (const [name, overrides] of attempts) {',
+      '    const started = Date.now();',
+      '    await registerThreadedWasmBackend(wasm, 2, overrides).then(',
+      "      () => console.log(name, 'started'),",
+      "      (error) => console.log(name, 'failed:', error.message.split('\\n')[0], Date.now() - started < 20000 ? 'in time' : 'late'),",
+      '    );',
+      '  }',
+      "  wasm.setWasmPaths(join(fromRoot.resolve('@tensorflow/tfjs-backend-wasm/package.json'), '../dist/'));",
+      "  await tf.setBackend('wasm');",
+      "  console.log('single thread', wasm.getThreadsCount(), tf.matMul(tf.ones([8, 8]), tf.ones([8, 8])).dataSync()[0]);",
+      '  rmSync(dir, { recursive: true });',
+      '})();',
+    ]);
+    expect(child.error).toBeUndefined(); // a hang would time out here
+    expect(child.stdout).toMatch(/^binary failed: .*WebAssembly.* in time$/m);
+    expect(child.stdout).toMatch(/^throwing failed: a wasm worker thread failed: planted failure in time$/m);
+    expect(child.stdout).toMatch(/^silent failed: the threaded build did not start within 3 s in time$/m);
+    expect(child.stdout).toContain('single thread 1 8');
+    expect(child.status).toBe(0); // and it exits on its own: no worker is left running
   });
 });
 
@@ -82,18 +170,16 @@ describe('the wasm backend with two threads', () => {
   });
 
   it('lets a process that used it exit on its own (its worker threads do not hold it)', () => {
-    const script = [
-      "const { initCompute, tf } = require('@genlab/compute');",
-      'initCompute({ backend: "wasm", wasmThreads: 2, logger: false }).then((info) => {',
-      '  const y = tf.matMul(tf.ones([64, 64]), tf.ones([64, 64]));',
-      '  console.log(info.detail, y.dataSync()[0]);',
-      '});',
-    ].join('\n');
-    const dir = mkdtempSync(join(tmpdir(), 'genlab-wasm-threads-'));
-    const file = join(dir, 'exit.ts');
-    writeFileSync(file, script);
-    const child = spawnSync(process.execPath, [resolve(ROOT, 'libs/models/scripts/run-ts.mjs'), file], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
-    rmSync(dir, { recursive: true, force: true });
+    const child = runScript(
+      [
+        "const { initCompute, tf } = require('@genlab/compute');",
+        'initCompute({ backend: "wasm", wasmThreads: 2, logger: false }).then((info) => {',
+        '  const y = tf.matMul(tf.ones([64, 64]), tf.ones([64, 64]));',
+        '  console.log(info.detail, y.dataSync()[0]);',
+        '});',
+      ],
+      30_000,
+    );
     expect(child.error).toBeUndefined(); // a timeout would be an error here
     expect(child.stdout).toContain('simd, 2 threads 64');
     expect(child.status).toBe(0);

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,7 +17,8 @@ import { invalidArgument } from '@genlab/errors';
  * threaded build itself, without patching the package:
  *
  * - the workers' script (the package's `wasmWorkerContents`, which handles Node) is written
- *   once to a file in the temp directory, named by its hash, and the glue is pointed at it;
+ *   once to a file named by its hash, in a directory of the temp directory that only this
+ *   user can write (workers run whatever that file holds), and the glue is pointed at it;
  * - the build sizes its XNNPACK pool from `emscripten_num_logical_cores() / 2` (it assumes
  *   two hardware threads per core) and caps any requested count there, so on a 2-core machine
  *   it would never use more than one thread. The import is answered with twice the requested
@@ -27,6 +28,11 @@ import { invalidArgument } from '@genlab/errors';
  *
  * The backend object is the package's own `BackendWasm`, registered under tfjs' name
  * 'wasm', so every wasm kernel (the package's and genlab's) runs on it unchanged.
+ *
+ * Start-up fails cleanly, never by crashing or hanging the process: a compile error, an abort,
+ * a worker that fails to load (Emscripten's handler rethrows a worker's error, which in Node
+ * would be an uncaught exception) or a start that takes longer than a minute rejects, with
+ * every worker ended, and the caller falls back to the single-threaded build.
  */
 
 /** Environment variable: XNNPACK threads for the wasm backend (1 = the single-threaded SIMD build). */
@@ -48,6 +54,9 @@ interface EmscriptenModule {
 interface NodeWorker {
   unref(): void;
   terminate(): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  /** Set by Emscripten once the module is received; it rethrows. */
+  onerror?: (error: Error) => void;
 }
 type Factory = (config: Record<string, unknown>) => Promise<EmscriptenModule>;
 interface WasmApi {
@@ -77,19 +86,54 @@ export function wasmThreadsFromEnv(env: Readonly<Record<string, string | undefin
 
 export const isWasmThreadCount = (threads: number): boolean => Number.isInteger(threads) && threads >= 1 && threads <= MAX_WASM_THREADS;
 
-/** Writes the pthread workers' script once per content (by hash), atomically; returns its path. */
-function workerScript(contents: string): string {
+/** How long the threaded build may take to compile and load its workers. */
+const START_TIMEOUT_MS = 60_000;
+
+/**
+ * `<temp>/genlab-<uid>`, made with mode 0700 if missing. Refused (with what to do) if it is not
+ * a directory, another user owns it, or others may write to it: whoever can write there
+ * chooses the code the wasm workers run.
+ */
+export function privateTempDir(temp: string = tmpdir()): string {
+  const uid = process.getuid?.();
+  const dir = join(temp, uid === undefined ? 'genlab' : `genlab-${uid}`);
+  mkdirSync(dir, { mode: 0o700, recursive: true });
+  const stat = lstatSync(dir);
+  const problem = !stat.isDirectory()
+    ? 'is not a directory'
+    : uid !== undefined && stat.uid !== uid
+      ? `belongs to uid ${stat.uid}, not to this user (${uid})`
+      : (stat.mode & 0o022) !== 0
+        ? `can be written by others (mode ${(stat.mode & 0o777).toString(8)})`
+        : undefined;
+  if (problem) throw new Error(`${dir} ${problem}; remove it, or point TMPDIR elsewhere`);
+  return dir;
+}
+
+/** Writes the pthread workers' script once per content (by hash), atomically, in `privateTempDir`; returns its path. */
+export function writeWorkerScript(contents: string, temp?: string): string {
   // Emscripten's own loader escapes newlines before making a blob of it: the contents hold
   // string literals whose `\n` escapes became real newlines in the template literal.
   const script = contents.replace(/\n/g, '\\n');
   const hash = createHash('sha256').update(script).digest('hex').slice(0, 16);
-  const path = join(tmpdir(), `genlab-${BUILD}-${hash}.worker.js`);
+  const path = join(privateTempDir(temp), `${BUILD}-${hash}.worker.js`);
   if (!existsSync(path) || readFileSync(path, 'utf8') !== script) {
-    const partial = `${path}.${process.pid}.partial`;
-    writeFileSync(partial, script);
-    renameSync(partial, path);
+    const partial = `${path}.${randomBytes(8).toString('hex')}.partial`;
+    try {
+      writeFileSync(partial, script, { flag: 'wx', mode: 0o600 });
+      renameSync(partial, path);
+    } finally {
+      rmSync(partial, { force: true });
+    }
   }
   return path;
+}
+
+/** For specs: what the threaded build is started with, to make its start fail on purpose. */
+export interface ThreadedStartOverrides {
+  readonly workerScript?: string;
+  readonly binary?: Uint8Array;
+  readonly startTimeoutMs?: number;
 }
 
 /**
@@ -97,23 +141,49 @@ function workerScript(contents: string): string {
  * (call before `tf.setBackend('wasm')`; the package must already be loaded). Resolves once the
  * module and its workers are up; the backend itself is made by `tf.setBackend`.
  */
-export async function registerThreadedWasmBackend(wasm: WasmPackage, threads: number): Promise<void> {
+export async function registerThreadedWasmBackend(wasm: WasmPackage, threads: number, overrides: ThreadedStartOverrides = {}): Promise<void> {
   const outDir = join(dirname(load.resolve(`${WASM_PACKAGE}/package.json`)), 'wasm-out');
   const factory = load(join(outDir, `${BUILD}.js`)) as Factory;
-  const { wasmWorkerContents } = load(join(outDir, `${BUILD}.worker.js`)) as { wasmWorkerContents: string };
-  const worker = workerScript(wasmWorkerContents);
-  const binary = readFileSync(join(outDir, `${BUILD}.wasm`));
+  const worker = overrides.workerScript ?? writeWorkerScript((load(join(outDir, `${BUILD}.worker.js`)) as { wasmWorkerContents: string }).wasmWorkerContents);
+  const binary = overrides.binary ?? readFileSync(join(outDir, `${BUILD}.wasm`));
 
-  const module = await factory({
+  // Every way the start can fail ends here: the factory's own promise would never settle.
+  let fail: (error: Error) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  let started = false;
+  const workerFailed = (error: Error) => fail(new Error(`a wasm worker thread failed: ${error.message}`));
+  const config: Record<string, unknown> & { PThread?: EmscriptenModule['PThread'] } = {
     locateFile: (path: string, prefix: string) => (path.endsWith('.worker.js') ? worker : path.endsWith('.wasm') ? join(outDir, `${BUILD}.wasm`) : prefix + path),
     // What each worker loads before running the module: the glue itself, by path.
     mainScriptUrlOrBlob: join(outDir, `${BUILD}.js`),
+    onAbort: (what: unknown) => fail(new Error(`the threaded build aborted: ${String(what)}`)),
     instantiateWasm: (imports: { env: Record<string, unknown> }, receive: (instance: object, module: object) => void) => {
       imports.env['emscripten_num_logical_cores'] = () => 2 * threads;
-      void wasmApi.instantiate(binary, imports).then(({ instance, module: compiled }) => receive(instance, compiled));
+      wasmApi.instantiate(binary, imports).then(({ instance, module: compiled }) => {
+        receive(instance, compiled); // sends the module to the workers, and sets their rethrowing onerror
+        for (const w of config.PThread?.unusedWorkers ?? []) {
+          const emscripten = w.onerror;
+          w.onerror = (error) => (started ? emscripten?.(error) : workerFailed(error));
+        }
+      }).catch((error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
       return {};
     },
-  });
+  };
+  const timeoutMs = overrides.startTimeoutMs ?? START_TIMEOUT_MS;
+  const timer = setTimeout(() => fail(new Error(`the threaded build did not start within ${timeoutMs / 1000} s`)), timeoutMs);
+  let module: EmscriptenModule;
+  try {
+    const starting = factory(config); // the config object becomes the module: its pool exists from here
+    // A worker's script can fail before Emscripten listens for its errors; unheard, that error would end the process.
+    for (const w of config.PThread?.unusedWorkers ?? []) w.on('error', (error) => started || workerFailed(error));
+    module = await Promise.race([starting, failed]);
+    started = true;
+  } catch (error) {
+    for (const w of [...(config.PThread?.unusedWorkers ?? []), ...(config.PThread?.runningWorkers ?? [])]) void w.terminate();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
   module.tfjs = {
     init: module.cwrap('init', null, []),
     initWithThreadsCount: module.cwrap('init_with_threads_count', null, ['number']),
