@@ -6,7 +6,7 @@ import { registerWasmKernels } from './kernels/wasm-kernels';
 import { registerThreadedWasmBackend, wasmThreadCount } from './wasm-threads';
 
 export type Activation =
-  | { readonly ok: true; readonly tfBackend: string; readonly detail: string }
+  | { readonly ok: true; readonly tfBackend: string; readonly detail: string; readonly wasmThreads?: number }
   | { readonly ok: false; readonly reason: string };
 
 type WasmModule = typeof import('@tensorflow/tfjs-backend-wasm');
@@ -70,7 +70,7 @@ async function activateWasm(threads: number): Promise<Activation> {
   registerWasmKernels(); // Conv2DBackpropFilter (missing in wasm) and faster Conv2DBackpropInput, Sum, Mean, Identity
   const count = wasmThreadCount(wasm);
   const simd = count > 1 || tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-  return { ok: true, tfBackend: 'wasm', detail: `${simd ? 'simd' : 'no simd'}, ${count > 1 ? `${count} threads` : `single thread${threadsMissing}`}` };
+  return { ok: true, tfBackend: 'wasm', wasmThreads: count, detail: `${simd ? 'simd' : 'no simd'}, ${count > 1 ? `${count} threads` : `single thread${threadsMissing}`}` };
 }
 
 async function activateCpu(): Promise<Activation> {

@@ -39,4 +39,14 @@ describe('initCompute without GENLAB_TF_BACKEND', () => {
     });
     expect(tf.getBackend()).toBe('wasm');
   });
+
+  it('says how many wasm threads it runs on, and refuses another count once chosen', async () => {
+    const info = await initCompute({ logger: false });
+    expect(info.wasmThreads).toBe(1);
+    expect(await initCompute({ wasmThreads: 1, logger: false })).toBe(info);
+    await expect(initCompute({ wasmThreads: 2, logger: false })).rejects.toMatchObject({
+      code: ErrorCode.FailedPrecondition,
+      message: expect.stringMatching(/already runs on 1 thread\(s\); cannot switch to 2 \(set GENLAB_WASM_THREADS before start-up\)/),
+    });
+  });
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { failedPrecondition, invalidArgument } from '@genlab/errors';
 import { activateBackend } from './backend-activation';
-import { isWasmThreadCount, MAX_WASM_THREADS, wasmThreadsFromEnv } from './wasm-threads';
+import { isWasmThreadCount, MAX_WASM_THREADS, WASM_THREADS_ENV, wasmThreadsFromEnv } from './wasm-threads';
 import { COMPUTE_BACKENDS, COMPUTE_BACKEND_ENV, backendFromEnv, isComputeBackend, type ComputeBackend } from './compute-backend';
 
 /** Anything with a `log(line)` method: `console`, a NestJS `Logger`, ... */
@@ -30,6 +30,8 @@ export interface ComputeInfo {
   readonly tfjsVersion: string;
   /** e.g. `simd, single thread` for wasm, the package name for native backends. */
   readonly detail: string;
+  /** XNNPACK threads of the wasm backend (1 when a threaded start failed); absent for the other backends. */
+  readonly wasmThreads?: number;
   /** Faster backends that were tried first and why they were not used. */
   readonly skipped: readonly { readonly backend: ComputeBackend; readonly reason: string }[];
 }
@@ -44,7 +46,7 @@ let chosen: ComputeInfo | undefined;
  * `options.backend`) if set, otherwise the first available of tensorflow-gpu, tensorflow,
  * wasm, cpu. Idempotent: later and concurrent calls get the same promise. Forcing a
  * backend that is unavailable, or different from the one already chosen, rejects with
- * FAILED_PRECONDITION.
+ * FAILED_PRECONDITION, as does asking for a wasm thread count other than the one in use.
  */
 export function initCompute(options: InitComputeOptions = {}): Promise<ComputeInfo> {
   if (options.backend !== undefined && !isComputeBackend(options.backend)) {
@@ -54,11 +56,14 @@ export function initCompute(options: InitComputeOptions = {}): Promise<ComputeIn
     return Promise.reject(invalidArgument(`wasmThreads ${String(options.wasmThreads)} is not a thread count; use an integer from 1 to ${MAX_WASM_THREADS}`));
   }
   if (initialisation) {
-    const requested = options.backend;
-    if (requested === undefined || requested === chosen?.backend) return initialisation;
+    const { backend: requested, wasmThreads } = options;
+    if (requested === undefined && wasmThreads === undefined) return initialisation;
     return initialisation.then((info) => {
-      if (info.backend !== requested) {
+      if (requested !== undefined && info.backend !== requested) {
         throw failedPrecondition(`compute is already initialised with backend '${info.backend}'; cannot switch to '${requested}'`);
+      }
+      if (wasmThreads !== undefined && info.wasmThreads !== undefined && info.wasmThreads !== wasmThreads) {
+        throw failedPrecondition(`the wasm backend already runs on ${info.wasmThreads} thread(s); cannot switch to ${wasmThreads} (set ${WASM_THREADS_ENV} before start-up)`);
       }
       return info;
     });
@@ -107,6 +112,7 @@ async function selectBackend(options: InitComputeOptions): Promise<ComputeInfo> 
       selectedBy,
       tfjsVersion: tf.version_core,
       detail: activation.detail,
+      ...(activation.wasmThreads === undefined ? {} : { wasmThreads: activation.wasmThreads }),
       skipped,
     };
     if (options.logger !== false) (options.logger ?? console).log(describeCompute(info));

@@ -15,6 +15,16 @@ describe('loadConfig', () => {
     expect(config.databaseUrl).toBe('postgresql://postgres@127.0.0.1:5432/genlab');
   });
 
+  it('takes a variable set to nothing as unset, so it gets its default', () => {
+    const config = loadConfig({ GENLAB_WASM_THREADS: '', GENLAB_MAX_CONCURRENT_RUNS: ' ', DATABASE_URL: '', GENLAB_TF_BACKEND: '' });
+    expect(config.wasmThreads).toBeUndefined();
+    expect(config.maxConcurrentRuns).toBe(1);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.tfBackend).toBeUndefined();
+    expect(loadConfig({ GENLAB_WASM_THREADS: '2' }).wasmThreads).toBe(2);
+    expect(() => loadConfig({ GENLAB_WASM_THREADS: '0' })).toThrow(/GENLAB_WASM_THREADS/);
+  });
+
   it('fails fast naming every bad variable', () => {
     const attempt = () => loadConfig({ GENLAB_TRAINING_PORT: '70000', DATABASE_URL: 'mysql://h/db' });
     expect(attempt).toThrow(ConfigError);

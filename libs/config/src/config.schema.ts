@@ -111,9 +111,13 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Parse and validate the environment once; throws ConfigError naming every bad variable. */
+/**
+ * Parse and validate the environment once; throws ConfigError naming every bad variable.
+ * A variable set to nothing (`GENLAB_WASM_THREADS=`, or a compose file's `${VAR:-}`) counts as
+ * unset and takes its default, as genlab's own readers of the environment treat it.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GenlabConfig {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value?.trim())));
   const problems = parsed.success ? crossFieldProblems(parsed.data) : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   if (!parsed.success || problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   const e = parsed.data;
