@@ -41,8 +41,8 @@ describe('Sum and Mean over leading axes on wasm', () => {
     [[64, 7, 7, 128], 3], // dcgan-28's batch-norm statistics
     [[64, 6272], 1], // a dense bias gradient
     [[3, 5, 7], 2], // columns not a multiple of four: the scalar tail
-    [[2, 3, 1], 2], // one column
-    [[9, 4], 2], // every axis: one value
+    [[2, 3, 1], 2], // one column: left to tfjs' kernel, which sums it as one run
+    [[9, 4], 2], // every axis: one value, also tfjs'
   ] as [number[], number][]) {
     it(`gives tfjs' own bits: [${shape.join(', ')}] over its first ${k} axes, sum and mean`, async () => {
       const x = tf.tensor(values(shape.reduce((a, d) => a * d, 1), shape.length), shape);

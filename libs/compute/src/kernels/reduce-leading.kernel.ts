@@ -12,7 +12,10 @@ import type { KernelArgs } from './wasm-kernel-call';
  * kernel sums the rows of the [rows, cols] view in place, four columns at a time, in the same
  * order and precision as tfjs' kernels after their transpose, so the results have the same bits
  * (a spec compares them). Other axes, other dtypes, and backends where genlab's wasm kernels
- * cannot run go to tfjs' own kernel.
+ * cannot run go to tfjs' own kernel, and so do reductions to one column (a full reduction, or
+ * one whose kept axes are all of size 1): tfjs sums those as one contiguous run, about 4×
+ * faster than `sum_leading`'s strided path for a single column (0.21 against 0.84 ms for
+ * 401,408 values here).
  */
 
 interface WasmHeapBackend {
@@ -34,7 +37,7 @@ function createReduceLeadingKernel(mean: boolean, fallback: tf.KernelFunc): tf.K
     const { x } = inputs as { x: tf.TensorInfo };
     const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
     const split = x.dtype === 'float32' ? leadingSplit(x.shape, axis) : undefined;
-    const kernels = split && split.rows > 0 ? genlabWasmKernels(backend as tf.KernelBackend) : null;
+    const kernels = split && split.rows > 0 && split.cols !== 1 ? genlabWasmKernels(backend as tf.KernelBackend) : null;
     if (!split || !kernels) return fallback(args) as tf.TensorInfo;
     const { reduced } = split;
     const outShape = keepDims ? x.shape.map((d, i) => (i < reduced ? 1 : d)) : x.shape.slice(reduced);
