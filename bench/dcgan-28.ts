@@ -15,7 +15,7 @@ import { createModel } from '@genlab/models';
 import { arg, QUICK } from './lib/bench-args';
 import { MNIST_IMAGES, mnistPixels } from './lib/mnist';
 import { medianStepMs } from './lib/step-timing';
-import { genlabImpl, printWorkloadFigure } from './lib/workload-figure';
+import { genlabRuntime, printWorkloadFigure } from './lib/workload-figure';
 
 const BATCH = 64;
 const STEPS = Number(arg('steps', QUICK ? '5' : '20'));
@@ -36,9 +36,7 @@ async function main(): Promise<void> {
   const msPerStep = await medianStepMs(() => model.trainStep(x), WARMUP, STEPS);
   printWorkloadFigure({
     workload: 'dcgan-28',
-    impl: genlabImpl(compute),
-    backend: compute.backend,
-    backendDetail: compute.detail,
+    ...genlabRuntime(compute),
     msPerStep: Number(msPerStep.toFixed(1)),
     batch: BATCH,
     steps: STEPS,

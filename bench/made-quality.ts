@@ -17,7 +17,7 @@ import { createModel } from '@genlab/models';
 import { arg, QUICK } from './lib/bench-args';
 import { MNIST_IMAGES, binarisedMnist, permutation } from './lib/mnist';
 import { medianStepMs } from './lib/step-timing';
-import { genlabImpl, printWorkloadFigure } from './lib/workload-figure';
+import { genlabRuntime, printWorkloadFigure } from './lib/workload-figure';
 
 const EPOCHS = Number(arg('epochs', QUICK ? '2' : '20'));
 const SEED = Number(arg('seed', '0'));
@@ -57,8 +57,7 @@ async function main(): Promise<void> {
   const [exact] = await evaluateLikelihood(model, test, { estimators: ['exact'], batchSize: 100 });
   printWorkloadFigure({
     workload: 'made',
-    impl: genlabImpl(compute),
-    backend: compute.backend,
+    ...genlabRuntime(compute),
     seed: SEED,
     msPerStep: Number(msPerStep.toFixed(1)),
     quality: { metric: 'test NLL', estimator: exact.estimator, value: Number(exact.valueNats.toFixed(2)), unit: 'nats', stdError: Number(exact.stdErrorNats.toFixed(2)) },

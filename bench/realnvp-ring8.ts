@@ -19,7 +19,7 @@ import { deriveSeed, ring8 } from '@genlab/data';
 import { canComputeLogProb, createModel } from '@genlab/models';
 import { arg, QUICK } from './lib/bench-args';
 import { medianStepMs } from './lib/step-timing';
-import { genlabImpl, printWorkloadFigure } from './lib/workload-figure';
+import { genlabRuntime, printWorkloadFigure } from './lib/workload-figure';
 
 const STEPS = Number(arg('steps', QUICK ? '200' : '3000'));
 const SEED = Number(arg('seed', '0'));
@@ -66,8 +66,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < TEST; i += 1) variance += (logP[i] - q[i] - kl) ** 2 / (TEST - 1);
   printWorkloadFigure({
     workload: 'realnvp-ring8',
-    impl: genlabImpl(compute),
-    backend: compute.backend,
+    ...genlabRuntime(compute),
     seed: SEED,
     msPerStep: Number(msPerStep.toFixed(1)),
     quality: { metric: 'KL(true‖model)', estimator: `monte-carlo-${TEST}`, value: Number(kl.toFixed(3)), unit: 'nats', stdError: Number(Math.sqrt(variance / TEST).toFixed(3)) },

@@ -16,7 +16,7 @@ import { createModel } from '@genlab/models';
 import { arg, QUICK } from './lib/bench-args';
 import { MNIST_IMAGES, binarisedMnist, permutation } from './lib/mnist';
 import { medianStepMs } from './lib/step-timing';
-import { genlabImpl, printWorkloadFigure } from './lib/workload-figure';
+import { genlabRuntime, printWorkloadFigure } from './lib/workload-figure';
 
 const EPOCHS = Number(arg('epochs', QUICK ? '2' : '20'));
 const SEED = Number(arg('seed', '0'));
@@ -58,8 +58,7 @@ async function main(): Promise<void> {
   if (!iwae) throw new Error(`the vae gave no iwae-${K} estimate`);
   printWorkloadFigure({
     workload: 'vae-mlp',
-    impl: genlabImpl(compute),
-    backend: compute.backend,
+    ...genlabRuntime(compute),
     seed: SEED,
     msPerStep: Number(msPerStep.toFixed(1)),
     quality: { metric: 'test NLL', estimator: iwae.estimator, value: Number(iwae.valueNats.toFixed(2)), unit: 'nats', stdError: Number(iwae.stdErrorNats.toFixed(2)) },

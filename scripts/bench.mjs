@@ -170,6 +170,8 @@ function comparison(workload, mine, theirs) {
     workload,
     quick,
     impl: { ours: mine.impl, reference: theirs?.impl },
+    // Two threads against the reference's one are two cores against one: the table says so.
+    threads: { ours: mine.threads, reference: theirs?.threads },
     quality: q && {
       metric: q.metric,
       estimator: q.estimator,
@@ -192,9 +194,9 @@ if (measured.length > 0) {
   else console.log(`\nOurs beside the PyTorch reference (same invocation${quick ? ', --quick for both' : ''}; ratio = ours / reference):`);
   for (const row of rows) console.log(JSON.stringify(row));
   console.table(
-    rows.map(({ workload, quality: q, msPerStep: ms }) => {
+    rows.map(({ workload, quality: q, msPerStep: ms, threads }) => {
       const row = { workload, quality: q ? `${q.metric} (${q.estimator})` : '–', ours: q?.ours ?? '–' };
-      if (reference.unavailable) return { ...row, 'ms/step': ms?.ours ?? '–' };
+      if (reference.unavailable) return { ...row, 'ms/step': ms?.ours ?? '–', threads: threads.ours ?? '–' };
       return {
         ...row,
         reference: q?.reference ?? '–',
@@ -203,6 +205,7 @@ if (measured.length > 0) {
         'ms/step ours': ms?.ours ?? '–',
         'ms/step ref': ms?.reference ?? '–',
         'ms/step ratio': ms?.ratio ?? '–',
+        'threads ours/ref': `${threads.ours ?? '–'}/${threads.reference ?? '–'}`,
       };
     }),
   );

@@ -19,6 +19,10 @@ export interface WorkloadFigure {
   readonly workload: ReferenceWorkload;
   readonly impl: string;
   readonly backend: string;
+  /** e.g. `simd, 2 threads` (the compute line's detail). */
+  readonly backendDetail: string;
+  /** The wasm backend's XNNPACK threads; absent on the native backends, whose pools tfjs sizes itself. */
+  readonly threads?: number;
   readonly msPerStep?: number;
   readonly quality?: WorkloadQuality;
   readonly [detail: string]: unknown;
@@ -28,6 +32,15 @@ export const printWorkloadFigure = (figure: WorkloadFigure): void => {
   process.stdout.write(`${JSON.stringify({ kind: 'workload', ...figure })}\n`);
 };
 
-/** `genlab-tfjs-<version>-<backend>`, the `impl` of genlab's figures. */
-export const genlabImpl = ({ tfjsVersion, backend }: { readonly tfjsVersion: string; readonly backend: string }): string =>
-  `genlab-tfjs-${tfjsVersion}-${backend}`;
+/** How genlab's figures were computed: `impl` is `genlab-tfjs-<version>-<backend>`. */
+export const genlabRuntime = (compute: {
+  readonly tfjsVersion: string;
+  readonly backend: string;
+  readonly detail: string;
+  readonly wasmThreads?: number;
+}): Pick<WorkloadFigure, 'impl' | 'backend' | 'backendDetail' | 'threads'> => ({
+  impl: `genlab-tfjs-${compute.tfjsVersion}-${compute.backend}`,
+  backend: compute.backend,
+  backendDetail: compute.detail,
+  ...(compute.wasmThreads === undefined ? {} : { threads: compute.wasmThreads }),
+});
