@@ -7,13 +7,31 @@ const ENV_PREFIX: Record<ServiceUnavailableError['service'], string> = {
   generation: 'GENLAB_GENERATION',
 };
 
-/** What to tell a reader when a service does not answer: which one, where, and how to start it. */
+/**
+ * What to tell a reader when a service does not answer: which one, where, and how to start
+ * it; or, when it got the request and was too slow to answer, that it is busy.
+ */
 export function ServiceDown({ error, compact = false }: { error: ServiceUnavailableError; compact?: boolean }) {
   const urlVar = `${ENV_PREFIX[error.service]}_URL`;
   const portVar = `${ENV_PREFIX[error.service]}_PORT`;
   const Heading = compact ? 'h3' : 'h1';
+  if (error.reason === 'slow') {
+    return (
+      <div className="notice notice-error" role="alert" data-testid="service-down" data-service={error.service} data-reason="slow">
+        <Heading>The {error.service} service did not answer in time</Heading>
+        <p>
+          It is running at <code>{error.address}</code> but did not answer before the dashboard&apos;s deadline: it is
+          busy (training or evaluating on the same machine can do this). Reload this page in a moment.
+        </p>
+        <details>
+          <summary>Details</summary>
+          <pre>{error.detail}</pre>
+        </details>
+      </div>
+    );
+  }
   return (
-    <div className="notice notice-error" role="alert" data-testid="service-down" data-service={error.service}>
+    <div className="notice notice-error" role="alert" data-testid="service-down" data-service={error.service} data-reason="unreachable">
       <Heading>The {error.service} service could not be reached</Heading>
       <p>
         The dashboard expected it at <code>{error.address}</code>.

@@ -9,7 +9,7 @@ export function problemResponse(status: number, message: string): Response {
 export function responseForError(error: unknown, what: string): Response {
   if (isUnknownId(error)) return problemResponse(404, `${what} not found`);
   if (error instanceof ServiceUnavailableError) {
-    return problemResponse(503, `${error.message}. Start the services with \`npm start\` from the repository root.`);
+    return problemResponse(503, `${error.message}. ${error.advice}`);
   }
   throw error;
 }

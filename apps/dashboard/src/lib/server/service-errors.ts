@@ -1,8 +1,12 @@
 import 'server-only';
 import { status, type ServiceError } from '@grpc/grpc-js';
+import { unanswered } from '../grpc-failure';
 import { reconnectLater, serviceAddress, type ServiceName } from './genlab-clients';
 
-/** A service did not answer: down, not started yet, or too slow. */
+/**
+ * A service did not answer: `unreachable` (down or not started yet: start it) or `slow` (it
+ * got the request and did not answer in time: it is busy, try again).
+ */
 export class ServiceUnavailableError extends Error {
   override name = 'ServiceUnavailableError';
   readonly address: string;
@@ -10,10 +14,18 @@ export class ServiceUnavailableError extends Error {
   constructor(
     readonly service: ServiceName,
     readonly detail: string,
+    readonly reason: 'unreachable' | 'slow' = 'unreachable',
   ) {
     const address = serviceAddress(service);
-    super(`the ${service} service at ${address} could not be reached: ${detail}`);
+    super(`the ${service} service at ${address} ${reason === 'slow' ? 'did not answer in time' : 'could not be reached'}: ${detail}`);
     this.address = address;
+  }
+
+  /** What the reader can do about it. */
+  get advice(): string {
+    return this.reason === 'slow'
+      ? 'It is running but busy (training or evaluating on the same machine can do this); try again in a moment.'
+      : 'Start the services with `npm start` from the repository root, then try again.';
   }
 }
 
@@ -31,16 +43,12 @@ export function isUnknownId(error: unknown): boolean {
   return code === status.NOT_FOUND || code === status.INVALID_ARGUMENT;
 }
 
-export function isUnreachable(error: unknown): boolean {
-  const code = grpcCode(error);
-  return code === status.UNAVAILABLE || code === status.DEADLINE_EXCEEDED;
-}
-
-/** `error` as ServiceUnavailableError if it means the service could not be reached, else itself. */
+/** `error` as ServiceUnavailableError if it means the service gave no answer, else itself. */
 export function explainUnreachable(service: ServiceName, error: unknown): unknown {
-  if (!isUnreachable(error)) return error;
-  reconnectLater();
-  return new ServiceUnavailableError(service, (error as ServiceError).details || String(error));
+  const reason = unanswered(error);
+  if (!reason) return error;
+  if (reason === 'unreachable') reconnectLater(); // a slow service's channel is fine
+  return new ServiceUnavailableError(service, (error as ServiceError).details || String(error), reason);
 }
 
 /** Run a call against one service, turning "cannot reach it" into ServiceUnavailableError. */
@@ -68,7 +76,7 @@ const CALLER_FACING = new Set<status>([
  */
 export function refusalMessage(error: unknown): { code: 'invalid' | 'refused' | 'unavailable'; message: string } | undefined {
   if (error instanceof ServiceUnavailableError) {
-    return { code: 'unavailable', message: `${error.message}. Start the services with \`npm start\` from the repository root, then try again.` };
+    return { code: 'unavailable', message: `${error.message}. ${error.advice}` };
   }
   const code = grpcCode(error);
   if (code === undefined || !CALLER_FACING.has(code)) return undefined;

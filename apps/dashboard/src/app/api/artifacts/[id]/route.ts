@@ -13,7 +13,7 @@ function firstChunk(call: ChunkStream): Promise<trainingV1.ArtifactChunk | undef
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       call.cancel();
-      reject(new ServiceUnavailableError('training', 'no artifact data within 15 s'));
+      reject(new ServiceUnavailableError('training', 'no artifact data within 15 s', 'slow'));
     }, FIRST_CHUNK_TIMEOUT_MS);
     const settle = () => {
       clearTimeout(timer);

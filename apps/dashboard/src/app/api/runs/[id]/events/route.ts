@@ -4,7 +4,8 @@ import type { trainingV1 } from '@genlab/contracts';
 import { genlab, reconnectLater } from '@/lib/server/genlab-clients';
 import { responseForError } from '@/lib/server/http';
 import { runEventToJson } from '@/lib/server/run-event-json';
-import { callService, isUnreachable } from '@/lib/server/service-errors';
+import { unanswered } from '@/lib/grpc-failure';
+import { callService } from '@/lib/server/service-errors';
 import type { StreamProblem } from '@/lib/run-events';
 
 const KEEP_ALIVE_MS = 15_000;
@@ -62,10 +63,11 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
         close();
       });
       call.on('error', (error: ServiceError) => {
-        if (isUnreachable(error)) {
-          // The service went away mid-stream: end without `problem`, so the browser
-          // reconnects (after `retry`) and finds the service back, or gets a 503.
-          reconnectLater();
+        const reason = unanswered(error);
+        if (reason) {
+          // The service went away (or stalled) mid-stream: end without `problem`, so the
+          // browser reconnects (after `retry`) and finds the service back, or gets a 503.
+          if (reason === 'unreachable') reconnectLater();
         } else if (error.code !== grpcStatus.CANCELLED) {
           const problem: StreamProblem = { message: `training service: ${error.details || error.message}` };
           send(`event: problem\ndata: ${JSON.stringify(problem)}\n\n`);

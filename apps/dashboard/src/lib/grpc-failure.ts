@@ -1,0 +1,19 @@
+import { status } from '@grpc/grpc-js';
+
+/**
+ * Why a service gave no answer: `unreachable` (down, not started, or no connection could be
+ * made before the deadline) or `slow` (the request reached it, and it did not answer in time).
+ * Undefined for an answer, even a refusal.
+ *
+ * grpc-js reports both "never connected" and "connected but no reply" as DEADLINE_EXCEEDED
+ * when a call has a deadline; its details say which: a call that never got a connection is
+ * still "Waiting for LB pick" (or for name resolution), one that was sent names its
+ * `remote_addr`. A service's own DEADLINE_EXCEEDED (the deadline passed while it worked) is slow.
+ */
+export function unanswered(error: unknown): 'unreachable' | 'slow' | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code, details } = error as Error & { code?: unknown; details?: unknown };
+  if (code === status.UNAVAILABLE) return 'unreachable';
+  if (code !== status.DEADLINE_EXCEEDED) return undefined;
+  return typeof details === 'string' && /waiting for (LB pick|name resolution)/i.test(details) ? 'unreachable' : 'slow';
+}
