@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { singleChannel, singleChannelFilterGradient } from './single-channel-conv';
 import { disposeInfo, runWasmKernel as run, type KernelArgs } from './wasm-kernel-call';
 
 /*
@@ -14,6 +15,7 @@ import { disposeInfo, runWasmKernel as run, type KernelArgs } from './wasm-kerne
  * of size Ho×Wo from B to Cout channels). Its output [Cin, ≥kh, ≥kw, Cout] is sliced to
  * the kernel size and transposed to [kh, kw, Cin, Cout]. The forward padding ('same',
  * 'valid', a number or explicit) becomes the explicit padding of that convolution.
+ * A single-channel x (NHWC) takes one matrix product instead (single-channel-conv.ts).
  */
 
 type Perm = [number, number, number, number];
@@ -33,6 +35,7 @@ function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo {
     false,
     channelsLast ? 'channelsLast' : 'channelsFirst',
   );
+  if (singleChannel(info, x, dy)) return singleChannelFilterGradient(args, x, dy, info);
   const { top, bottom, left, right } = info.padInfo;
   const [kh, kw] = [info.filterHeight, info.filterWidth];
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { singleChannel, singleChannelInputGradient } from './single-channel-conv';
 import { disposeInfo, runWasmKernel as run, type KernelArgs } from './wasm-kernel-call';
 
 /*
@@ -17,6 +18,8 @@ import { disposeInfo, runWasmKernel as run, type KernelArgs } from './wasm-kerne
  * - Otherwise, dy upsampled with s − 1 zeros between values, padded by k − 1 − pad, is
  *   correlated at stride 1 with the whole rotated filter (s² times the multiplications,
  *   most by zero, and still faster than the loop).
+ * - A single-channel input (an image layer) takes one matrix product and a col2im instead
+ *   (single-channel-conv.ts).
  * NCHW, and paddings wider than the kernel, go to wasm's own kernel.
  */
 
@@ -38,6 +41,7 @@ export function createConv2dBackpropInputKernel(fallback: tf.KernelFunc): tf.Ker
       false,
       'channelsLast',
     );
+    if (singleChannel(info, dy, filter)) return singleChannelInputGradient(args, dy, filter, info);
     const [kh, kw] = [info.filterHeight, info.filterWidth];
     const [sh, sw] = [info.strideHeight, info.strideWidth];
     const [n, height, width] = inputShape;

@@ -40,6 +40,9 @@ const CASES: Case[] = [
   { x: [2, 7, 9, 3], filter: [3, 2, 3, 4], stride: 2, pad: 'valid' }, // odd sizes, rows/cols left over
   { x: [1, 8, 6, 2], filter: [5, 3, 2, 3], stride: 2, pad: 'same' },
   { x: [4, 6, 6, 3], filter: [1, 1, 3, 5], stride: 1, pad: 'valid' },
+  // One input channel: both gradients by one matrix product (single-channel-conv.ts).
+  { x: [2, 9, 7, 1], filter: [3, 4, 1, 3], stride: 2, pad: 'valid' },
+  { x: [3, 9, 7, 1], filter: [5, 2, 1, 4], stride: 3, pad: 'same' },
 ];
 
 describe('genlab\'s conv gradient kernels on wasm', () => {
@@ -132,6 +135,23 @@ describe('genlab\'s conv gradient kernels on wasm', () => {
     expect(maxRelDiff(wasm[1], cpu[1])).toBeLessThan(1e-5);
   });
 
+  it('handles explicit and uneven padding on the single-channel route', async () => {
+    const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [2, 0], [0, 3], [0, 0]];
+    const direct = () => {
+      const x = tf.tensor4d(values(2 * 9 * 8, 7), [2, 9, 8, 1]);
+      const w = tf.tensor4d(values(3 * 3 * 5, 8), [3, 3, 1, 5]);
+      const dy = tf.tensor4d(values(2 * 5 * 5 * 5, 9), [2, 5, 5, 5]); // ⌈(9 + 2 − 3 + 1) / 2⌉ × ⌈(8 + 3 − 3 + 1) / 2⌉
+      const attrs = { strides: 2, pad, dataFormat: 'NHWC' };
+      return [
+        tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: [3, 3, 1, 5] } as never) as tf.Tensor,
+        tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: [2, 9, 8, 1] } as never) as tf.Tensor,
+      ];
+    };
+    const [cpu, wasm] = [await on('cpu', direct), await on('wasm', direct)];
+    expect(maxRelDiff(wasm[0], cpu[0])).toBeLessThan(1e-5);
+    expect(maxRelDiff(wasm[1], cpu[1])).toBeLessThan(1e-5);
+  });
+
   it('free their temporaries (no wasm buffers left behind)', async () => {
     const buffers = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
     const step = () =>
@@ -139,12 +159,15 @@ describe('genlab\'s conv gradient kernels on wasm', () => {
         const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
         const w = tf.randomNormal([4, 4, 3, 5], 0, 1, 'float32', 2) as tf.Tensor4D;
         const up = tf.randomNormal([3, 3, 2, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
-        const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => {
+        const gray = tf.randomNormal([2, 8, 8, 1], 0, 1, 'float32', 4) as tf.Tensor4D;
+        const w1 = tf.randomNormal([4, 4, 1, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
+        const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor, e: tf.Tensor) => {
           const h = tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same');
           const y = tf.conv2dTranspose(h.slice([0, 0, 0, 0], [2, 4, 4, 3]), c as tf.Tensor4D, [2, 9, 9, 2], 2, 'valid'); // zero-upsampling path
-          return tf.add(tf.sum(tf.square(y)), tf.sum(tf.conv2dTranspose(h.slice([0, 0, 0, 0], [2, 4, 4, 3]), c as tf.Tensor4D, [2, 8, 8, 2], 2, 'same')));
+          const single = tf.conv2d(d as tf.Tensor4D, e as tf.Tensor4D, 2, 'same'); // one channel: both gradients by one product
+          return tf.addN([tf.sum(tf.square(y)), tf.sum(tf.conv2dTranspose(h.slice([0, 0, 0, 0], [2, 4, 4, 3]), c as tf.Tensor4D, [2, 8, 8, 2], 2, 'same')), tf.sum(tf.square(single))]);
         };
-        return tf.grads(f)([x, w, up]);
+        return tf.grads(f)([x, w, up, gray, w1]);
       });
     tf.dispose(step());
     const anchor = tf.ones([2]); // the count sees live buffers

@@ -22,7 +22,8 @@ function replaceKernel(name: string, make: (fallback: tf.KernelFunc) => tf.Kerne
  * wasm's own kernels have run their set-up; idempotent):
  * - `Conv2DBackpropFilter`, which wasm lacks (the filter gradient of conv2d and conv2dTranspose);
  * - `Conv2DBackpropInput` as one XNNPACK Conv2D instead of wasm's plain loop (NHWC; other
- *   cases still reach wasm's own kernel).
+ *   cases still reach wasm's own kernel); both conv gradients of a single-channel image as
+ *   one matrix product (single-channel-conv.ts).
  * - `GenlabAdamUpdate`, a fused Adam step (`ADAM_UPDATE_KERNEL`);
  * - `Sum` and `Mean` over leading axes without tfjs' transpose (reduce-leading.kernel.ts);
  * - `Identity` sharing its input's buffer instead of copying it (identity.kernel.ts).
