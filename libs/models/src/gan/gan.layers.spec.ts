@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initCompute, tf } from '@genlab/compute';
 import { ParameterSet } from '../nn/parameter-set';
 import { expectNoTensorLeak } from '../testing/tensor-leak';
-import { applyBatchNorm, createBatchNorm } from './gan.layers';
+import { applyBatchNorm, createBatchNorm, leakyRelu } from './gan.layers';
 
 /** Batch norm as plain tensor ops, differentiated by tfjs itself. */
 function plainBatchNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, axes: number[]): tf.Tensor {
@@ -39,5 +39,29 @@ describe('applyBatchNorm in training mode', () => {
     });
     params.dispose();
     buffers.dispose();
+  });
+});
+
+describe('leakyRelu', () => {
+  beforeAll(() => initCompute({ logger: false }));
+
+  it('has the values and gradient of max(x, 0.2·x), and a gradient of its gradient (WGAN-GP needs one)', async () => {
+    await expectNoTensorLeak(async () => {
+      const out = tf.tidy(() => {
+        const x = tf.tensor1d([-2, -0.5, 0.25, 3, -1e-3, 1e-3]);
+        const w = tf.tensor1d([1, 2, 3, 4, 5, 6]);
+        const value = leakyRelu(x);
+        const dx = tf.grad((xi: tf.Tensor) => tf.sum(tf.mul(leakyRelu(xi), w)))(x);
+        // d/dw of Σ (∂/∂x Σ w·leaky(x))² = 2·w·mask²: the gradient's own gradient, through dy.
+        const ddw = tf.grad((wi: tf.Tensor) => tf.sum(tf.square(tf.grad((xi: tf.Tensor) => tf.sum(tf.mul(leakyRelu(xi), wi)))(x))))(w);
+        return [value, dx, ddw];
+      });
+      const [value, dx, ddw] = await Promise.all(out.map((t) => t.data()));
+      const mask = [0.2, 0.2, 1, 1, 0.2, 1];
+      [-0.4, -0.1, 0.25, 3, -2e-4, 1e-3].forEach((v, i) => expect(value[i]).toBeCloseTo(v, 7));
+      Array.from(dx).forEach((v, i) => expect(v).toBeCloseTo((i + 1) * mask[i]!, 6));
+      Array.from(ddw).forEach((v, i) => expect(v).toBeCloseTo(2 * (i + 1) * mask[i]! ** 2, 5));
+      tf.dispose(out);
+    });
   });
 });
