@@ -210,13 +210,28 @@ function subPixelBackpropInput(args: KernelArgs, dy: tf.TensorInfo, filter: tf.T
       temporaries.pop(); // the one phase is the result
       return outputs[0];
     }
-    // Phase (ry, rx) as channels (ry·s + rx)·C + c of [n, P, Q, s²C], i.e. [n·P, Q, ry, (rx, c)];
-    // moving ry before Q puts it at row p·s + ry and rx at column q·s + rx.
+    // Phase (ry, rx)'s pixel (b, p, q) is the output's pixel (b, p·s + ry, q·s + rx): copied
+    // there C values at a time. (Concat, then tfjs' rank-4 Transpose of [n·P, Q, s, s·C], which
+    // walks element by element, cost about 1.5 ms more per call on dcgan-28's layer.)
     const [p, q] = [outputs[0].shape[1], outputs[0].shape[2]];
-    const stacked = keep(run('Concat', args, outputs as unknown as tf.NamedTensorInfoMap, { axis: 3 }));
-    const split = keep(run('Reshape', args, { x: stacked }, { shape: [n * p, q, s, s * inC] }));
-    const interleaved = keep(run('Transpose', args, { x: split }, { perm: [0, 2, 1, 3] }));
-    return run('Reshape', args, { x: interleaved }, { shape: [n, p * s, q * s, inC] });
+    const heap = args.backend as unknown as WasmHeapBackend;
+    const out = heap.makeOutput([n, p * s, q * s, inC], 'float32');
+    const target = heap.typedArrayFromHeap(out);
+    const rowStride = q * s * inC;
+    plan.phases.flat().forEach((_, phase) => {
+      const [ry, rx] = [Math.floor(phase / s), phase % s];
+      const source = heap.typedArrayFromHeap(outputs[phase]);
+      let from = 0;
+      for (let b = 0; b < n; b += 1) {
+        for (let row = 0; row < p; row += 1) {
+          let to = ((b * p + row) * s + ry) * rowStride + rx * inC;
+          for (let col = 0; col < q; col += 1, to += s * inC) {
+            for (let c = 0; c < inC; c += 1) target[to + c] = source[from++] as number;
+          }
+        }
+      }
+    });
+    return out;
   } finally {
     temporaries.forEach((t) => disposeInfo(args, t));
   }

@@ -40,6 +40,7 @@ const CASES: Case[] = [
   { x: [2, 7, 9, 3], filter: [3, 2, 3, 4], stride: 2, pad: 'valid' }, // odd sizes, rows/cols left over
   { x: [1, 8, 6, 2], filter: [5, 3, 2, 3], stride: 2, pad: 'same' },
   { x: [4, 6, 6, 3], filter: [1, 1, 3, 5], stride: 1, pad: 'valid' },
+  { x: [11, 5, 6, 13], filter: [3, 3, 13, 4], stride: 2, pad: 'same' }, // batch and channels past one 8 × 8 tile of the x transpose
   // One input channel: both gradients by one matrix product (single-channel-conv.ts).
   { x: [2, 9, 7, 1], filter: [3, 4, 1, 3], stride: 2, pad: 'valid' },
   { x: [3, 9, 7, 1], filter: [5, 2, 1, 4], stride: 3, pad: 'same' },
