@@ -15,6 +15,9 @@
 // that nothing takes the reference's core. On a machine shared with other jobs both sides
 // slow down; figures from one run are comparable as ratios, absolute times are not.
 // `--sequential` runs the reference after our entries with `--quick` too.
+// `--reference-threads N` runs the reference on N threads instead of WORKLOADS.md's one
+// (for a like-for-like check of our two-thread entries; this Debian build of PyTorch gained
+// under 10 % from a second thread here).
 //
 // Entries that start the built services run `nx run-many -t build` first (cached by Nx:
 // about a second when nothing changed).
@@ -31,7 +34,15 @@ const WORKLOAD_ENTRIES = { 'vae-mlp': 'vae-mlp-quality', made: 'made-quality', '
 /** Entries that start other processes (the built services, Chromium, PostgreSQL): they need the build and a machine of their own. */
 const MULTI_PROCESS_ENTRIES = new Set(['generation-throughput', 'runs-table-render']);
 
-const args = process.argv.slice(2);
+const rawArgs = process.argv.slice(2);
+/** `--reference-threads N` (WORKLOADS.md: 1). */
+const referenceThreadsAt = rawArgs.indexOf('--reference-threads');
+const referenceThreads = referenceThreadsAt >= 0 ? rawArgs[referenceThreadsAt + 1] : '1';
+if (!/^[1-8]$/.test(referenceThreads ?? '')) {
+  console.error('bench: --reference-threads takes a thread count from 1 to 8');
+  process.exit(2);
+}
+const args = referenceThreadsAt >= 0 ? rawArgs.filter((_, i) => i !== referenceThreadsAt && i !== referenceThreadsAt + 1) : rawArgs;
 const passThrough = args.filter((a) => a.startsWith('--'));
 const quick = passThrough.includes('--quick');
 /** The reference alongside our entries (the --quick default) or after them. */
@@ -51,13 +62,14 @@ const entries = [...selected.filter((n) => MULTI_PROCESS_ENTRIES.has(n)), ...sel
 const workloads = Object.keys(WORKLOAD_ENTRIES).filter((w) => entries.includes(WORKLOAD_ENTRIES[w]));
 
 /**
- * Entries whose workload is convolutional run the wasm backend on two XNNPACK threads when the
- * machine has two cores to give and nothing else is asked (GENLAB_WASM_THREADS unset, the
- * reference not running alongside): that is how a training worker for such a model is meant
- * to be deployed (README, configuration). The other entries stay on one thread, where their
- * small kernels run faster (PERFORMANCE.md). The figure's backendDetail names the count.
+ * Entries whose steps are large matrix products and convolutions (vae-mlp, made, dcgan-28) run
+ * the wasm backend on two XNNPACK threads when the machine has two cores to give and nothing
+ * else is asked (GENLAB_WASM_THREADS unset, the reference not running alongside): that is how a
+ * training worker for such a model is meant to be deployed (README, configuration). RealNVP on
+ * ring8 stays on one thread, where its ~770 small kernels a step run faster (PERFORMANCE.md).
+ * The figure's `threads` and the comparison table name the count.
  */
-const THREADED_ENTRIES = new Set(['dcgan-28']);
+const THREADED_ENTRIES = new Set(['dcgan-28', 'made-quality', 'vae-mlp-quality', 'vae-mlp-step']);
 const entryEnv = (name) =>
   THREADED_ENTRIES.has(name) && !alongside && process.env.GENLAB_WASM_THREADS === undefined && availableParallelism() >= 2
     ? { ...process.env, GENLAB_WASM_THREADS: '2' }
@@ -90,7 +102,7 @@ function startReference() {
     return Promise.resolve({ unavailable: `torch is not importable by ${PYTHON} (${why}); install Debian's python3-torch to run it` });
   }
   if (!existsSync(REFERENCE)) return Promise.resolve({ unavailable: `${REFERENCE} is missing` });
-  const command = [REFERENCE, '--threads', '1', '--workloads', workloads.join(','), ...(quick ? ['--quick'] : [])];
+  const command = [REFERENCE, '--threads', referenceThreads, '--workloads', workloads.join(','), ...(quick ? ['--quick'] : [])];
   console.log(`\n=== PyTorch reference started${alongside ? ' (alongside the single-process entries)' : ''}\n${PYTHON} ${command.join(' ')}`);
   const referenceStarted = performance.now();
   const child = spawn(PYTHON, command, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
