@@ -81,7 +81,7 @@ describe("the threaded build's worker script", () => {
 });
 
 describe('a threaded start that fails', () => {
-  it('rejects, ends its workers and leaves the single-threaded build working: a bad binary, a failing worker, a worker that never loads', () => {
+  it('rejects, ends its workers, removes the glue\'s process listeners and leaves the single-threaded build working', () => {
     const child = runScript([
       "import { createRequire } from 'node:module';",
       "import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';",
@@ -92,14 +92,16 @@ describe('a threaded start that fails', () => {
       "const tf = fromRoot('@tensorflow/tfjs');",
       "const wasm = fromRoot('@tensorflow/tfjs-backend-wasm');",
       "const dir = mkdtempSync(join(tmpdir(), 'genlab-bad-worker-'));",
-      "const throwing = join(dir, 'throwing.js'); writeFileSync(throwing, 'throw new Error(\"planted failure\");');",
-      "const silent = join(dir, 'silent.js'); writeFileSync(silent, '');",
+      "const script = (name, text) => { const path = join(dir, name); writeFileSync(path, text); return path; };",
       'const attempts = [',
       "  ['binary', { binary: new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9]) }],",
-      "  ['throwing', { workerScript: throwing }],",
-      "  ['silent', { workerScript: silent, startTimeoutMs: 3000 }],",
+      "  ['throwing', { workerScript: script('throwing.js', 'throw new Error(\"planted failure\");') }],",
+      "  ['exiting', { workerScript: script('exiting.js', '') }],",
+      "  ['silent', { workerScript: script('silent.js', 'setInterval(() => undefined, 1000);'), startTimeoutMs: 3000 }],",
       '];',
+      "const listeners = () => process.listeners('uncaughtException').length + process.listeners('unhandledRejection').length;",
       '(async () => {',
+      '  const before = listeners();',
       '  for (const [name, overrides] of attempts) {',
       '    const started = Date.now();',
       '    await registerThreadedWasmBackend(wasm, 2, overrides).then(',
@@ -107,6 +109,7 @@ describe('a threaded start that fails', () => {
       "      (error) => console.log(name, 'failed:', error.message.split('\\n')[0], Date.now() - started < 20000 ? 'in time' : 'late'),",
       '    );',
       '  }',
+      "  console.log('listeners left behind:', listeners() - before);",
       "  wasm.setWasmPaths(join(fromRoot.resolve('@tensorflow/tfjs-backend-wasm/package.json'), '../dist/'));",
       "  await tf.setBackend('wasm');",
       "  console.log('single thread', wasm.getThreadsCount(), tf.matMul(tf.ones([8, 8]), tf.ones([8, 8])).dataSync()[0]);",
@@ -116,7 +119,9 @@ describe('a threaded start that fails', () => {
     expect(child.error).toBeUndefined(); // a hang would time out here
     expect(child.stdout).toMatch(/^binary failed: .*WebAssembly.* in time$/m);
     expect(child.stdout).toMatch(/^throwing failed: a wasm worker thread failed: planted failure in time$/m);
+    expect(child.stdout).toMatch(/^exiting failed: a wasm worker thread failed: it exited \(code 0\) before loading in time$/m);
     expect(child.stdout).toMatch(/^silent failed: the threaded build did not start within 3 s in time$/m);
+    expect(child.stdout).toContain('listeners left behind: 0');
     expect(child.stdout).toContain('single thread 1 8');
     expect(child.status).toBe(0); // and it exits on its own: no worker is left running
   });

@@ -29,10 +29,12 @@ import { invalidArgument } from '@genlab/errors';
  * The backend object is the package's own `BackendWasm`, registered under tfjs' name
  * 'wasm', so every wasm kernel (the package's and genlab's) runs on it unchanged.
  *
- * Start-up fails cleanly, never by crashing or hanging the process: a compile error, an abort,
- * a worker that fails to load (Emscripten's handler rethrows a worker's error, which in Node
- * would be an uncaught exception) or a start that takes longer than a minute rejects, with
- * every worker ended, and the caller falls back to the single-threaded build.
+ * A start that fails rejects, with every worker ended and the glue's process-wide error
+ * listeners removed, and the caller falls back to the single-threaded build: a compile error,
+ * a worker that fails to load or exits (Emscripten's handler rethrows a worker's error, which
+ * in Node would be an uncaught exception), an abort reported through `onAbort`, or a start
+ * that takes longer than a minute. (An abort the glue throws from inside one of its own event
+ * handlers is beyond reach here, as for any Emscripten module.)
  */
 
 /** Environment variable: XNNPACK threads for the wasm backend (1 = the single-threaded SIMD build). */
@@ -55,6 +57,7 @@ interface NodeWorker {
   unref(): void;
   terminate(): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
   /** Set by Emscripten once the module is received; it rethrows. */
   onerror?: (error: Error) => void;
 }
@@ -99,13 +102,16 @@ export function privateTempDir(temp: string = tmpdir()): string {
   const dir = join(temp, uid === undefined ? 'genlab' : `genlab-${uid}`);
   mkdirSync(dir, { mode: 0o700, recursive: true });
   const stat = lstatSync(dir);
+  // Without user ids (Windows) there is no owner to check, and modes mean nothing there.
   const problem = !stat.isDirectory()
     ? 'is not a directory'
-    : uid !== undefined && stat.uid !== uid
-      ? `belongs to uid ${stat.uid}, not to this user (${uid})`
-      : (stat.mode & 0o022) !== 0
-        ? `can be written by others (mode ${(stat.mode & 0o777).toString(8)})`
-        : undefined;
+    : uid === undefined
+      ? undefined
+      : stat.uid !== uid
+        ? `belongs to uid ${stat.uid}, not to this user (${uid})`
+        : (stat.mode & 0o022) !== 0
+          ? `can be written by others (mode ${(stat.mode & 0o777).toString(8)})`
+          : undefined;
   if (problem) throw new Error(`${dir} ${problem}; remove it, or point TMPDIR elsewhere`);
   return dir;
 }
@@ -150,8 +156,11 @@ export async function registerThreadedWasmBackend(wasm: WasmPackage, threads: nu
   // Every way the start can fail ends here: the factory's own promise would never settle.
   let fail: (error: Error) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => undefined); // a failure after the race is settled (or never run) is not unhandled
   let started = false;
   const workerFailed = (error: Error) => fail(new Error(`a wasm worker thread failed: ${error.message}`));
+  // The glue adds process-wide listeners that rethrow; a failed start must not leave them behind.
+  const listenersBefore = { uncaughtException: process.listeners('uncaughtException'), unhandledRejection: process.listeners('unhandledRejection') };
   const config: Record<string, unknown> & { PThread?: EmscriptenModule['PThread'] } = {
     locateFile: (path: string, prefix: string) => (path.endsWith('.worker.js') ? worker : path.endsWith('.wasm') ? join(outDir, `${BUILD}.wasm`) : prefix + path),
     // What each worker loads before running the module: the glue itself, by path.
@@ -175,11 +184,21 @@ export async function registerThreadedWasmBackend(wasm: WasmPackage, threads: nu
   try {
     const starting = factory(config); // the config object becomes the module: its pool exists from here
     // A worker's script can fail before Emscripten listens for its errors; unheard, that error would end the process.
-    for (const w of config.PThread?.unusedWorkers ?? []) w.on('error', (error) => started || workerFailed(error));
+    for (const w of config.PThread?.unusedWorkers ?? []) {
+      w.on('error', (error) => started || workerFailed(error));
+      w.on('exit', (code) => started || workerFailed(new Error(`it exited (code ${code}) before loading`)));
+    }
     module = await Promise.race([starting, failed]);
     started = true;
   } catch (error) {
+    started = true; // the workers' exits from here on are ours
     for (const w of [...(config.PThread?.unusedWorkers ?? []), ...(config.PThread?.runningWorkers ?? [])]) void w.terminate();
+    for (const listener of process.listeners('uncaughtException')) {
+      if (!listenersBefore.uncaughtException.includes(listener)) process.removeListener('uncaughtException', listener);
+    }
+    for (const listener of process.listeners('unhandledRejection')) {
+      if (!listenersBefore.unhandledRejection.includes(listener)) process.removeListener('unhandledRejection', listener);
+    }
     throw error;
   } finally {
     clearTimeout(timer);
