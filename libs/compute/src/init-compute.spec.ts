@@ -46,7 +46,7 @@ describe('initCompute without GENLAB_TF_BACKEND', () => {
     expect(await initCompute({ wasmThreads: 1, logger: false })).toBe(info);
     await expect(initCompute({ wasmThreads: 2, logger: false })).rejects.toMatchObject({
       code: ErrorCode.FailedPrecondition,
-      message: expect.stringMatching(/already runs on 1 thread\(s\); cannot switch to 2 \(set GENLAB_WASM_THREADS before start-up\)/),
+      message: expect.stringMatching(/set up for 1 thread\(s\) \(running on 1\); cannot switch to 2 \(set GENLAB_WASM_THREADS before start-up\)/),
     });
   });
 });

@@ -40,13 +40,15 @@ export interface ComputeInfo {
 // callers share a single initialisation). Cleared only if initialisation fails.
 let initialisation: Promise<ComputeInfo> | undefined;
 let chosen: ComputeInfo | undefined;
+/** The wasm thread count the first call asked for (what later calls are compared with: a failed threaded start runs on one). */
+let requestedWasmThreads: number | undefined;
 
 /**
  * Chooses the TensorFlow.js backend once per process: `GENLAB_TF_BACKEND` (or
  * `options.backend`) if set, otherwise the first available of tensorflow-gpu, tensorflow,
- * wasm, cpu. Idempotent: later and concurrent calls get the same promise. Forcing a
- * backend that is unavailable, or different from the one already chosen, rejects with
- * FAILED_PRECONDITION, as does asking for a wasm thread count other than the one in use.
+ * wasm, cpu. Idempotent: later and concurrent calls resolve to the same ComputeInfo. Forcing
+ * a backend that is unavailable, or different from the one already chosen, rejects with
+ * FAILED_PRECONDITION, as does asking for a wasm thread count other than the first call's.
  */
 export function initCompute(options: InitComputeOptions = {}): Promise<ComputeInfo> {
   if (options.backend !== undefined && !isComputeBackend(options.backend)) {
@@ -62,8 +64,10 @@ export function initCompute(options: InitComputeOptions = {}): Promise<ComputeIn
       if (requested !== undefined && info.backend !== requested) {
         throw failedPrecondition(`compute is already initialised with backend '${info.backend}'; cannot switch to '${requested}'`);
       }
-      if (wasmThreads !== undefined && info.wasmThreads !== undefined && info.wasmThreads !== wasmThreads) {
-        throw failedPrecondition(`the wasm backend already runs on ${info.wasmThreads} thread(s); cannot switch to ${wasmThreads} (set ${WASM_THREADS_ENV} before start-up)`);
+      if (wasmThreads !== undefined && info.wasmThreads !== undefined && wasmThreads !== requestedWasmThreads) {
+        throw failedPrecondition(
+          `the wasm backend was set up for ${String(requestedWasmThreads)} thread(s) (running on ${info.wasmThreads}); cannot switch to ${wasmThreads} (set ${WASM_THREADS_ENV} before start-up)`,
+        );
       }
       return info;
     });
@@ -97,6 +101,7 @@ async function selectBackend(options: InitComputeOptions): Promise<ComputeInfo> 
   const selectedBy = options.backend ? 'option' : fromEnv ? 'env' : 'auto';
   const candidates = forced ? [forced] : COMPUTE_BACKENDS;
   const wasmThreads = options.wasmThreads ?? wasmThreadsFromEnv(options.env ?? process.env);
+  requestedWasmThreads = wasmThreads;
   const skipped: { backend: ComputeBackend; reason: string }[] = [];
 
   for (const backend of candidates) {

@@ -35,7 +35,7 @@ function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo {
     false,
     channelsLast ? 'channelsLast' : 'channelsFirst',
   );
-  if (singleChannel(info, x, dy)) return singleChannelFilterGradient(args, x, dy, info);
+  if (singleChannel(info, dy, x)) return singleChannelFilterGradient(args, x, dy, info);
   const { top, bottom, left, right } = info.padInfo;
   const [kh, kw] = [info.filterHeight, info.filterWidth];
 

@@ -13,7 +13,7 @@ import { disposeInfo, runWasmKernel as run, type KernelArgs } from './wasm-kerne
  * - Sub-pixel (when the strides are equal and divide the input size): the outputs with
  *   y ≡ ry, x ≡ rx (mod s) take only the filter taps i ≡ (ry + top), j ≡ (rx + left)
  *   (mod s); each of the s² phases is a stride-1 correlation of dy with that sub-filter,
- *   rotated by 180° and with its channels swapped, and DepthToSpace interleaves the phases.
+ *   rotated by 180° and with its channels swapped, and the phases are copied into place.
  *   It does exactly the multiplications of a direct transposed convolution.
  * - Otherwise, dy upsampled with s − 1 zeros between values, padded by k − 1 − pad, is
  *   correlated at stride 1 with the whole rotated filter (s² times the multiplications,

@@ -2,12 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { disposeInfo, runWasmKernel as run, type KernelArgs } from './wasm-kernel-call';
 
 /*
- * The gradients of a convolution whose image side has one channel (a grayscale input layer,
- * and the last layer of an image generator) as one matrix product each, on wasm.
+ * The gradients of a convolution whose image side has one channel (a grayscale input layer)
+ * as one matrix product each, on wasm; the input gradient is also the forward pass of a
+ * transposed convolution to one channel (an image generator's last layer).
  *
  * Through Conv2D (conv2d-backprop-*.kernel.ts) such layers make XNNPACK products with one
  * output channel, or with the batch as the channels and a 1-image "batch", which run at a
- * tenth of its speed: on dcgan-28 the two layers took 42 ms of a 429 ms one-thread step for
+ * tenth of its speed: on dcgan-28 these five calls took 42 ms of a 429 ms one-thread step for
  * 0.13 GFLOP. With one channel the patches are small (kh·kw values per output pixel), so:
  *
  * - filter gradient: dW[t, co] = Σ_r P[t, r] · dy[r, co], where r runs over (b, ho, wo), t
@@ -55,9 +56,15 @@ const geometry = (info: tf.backend_util.Conv2DInfo): Geometry => ({
   left: info.padInfo.left,
 });
 
-/** Whether the single-channel route applies: NHWC, float32, one channel on the image side, no dilation. */
-export const singleChannel = (info: tf.backend_util.Conv2DInfo, ...tensors: tf.TensorInfo[]): boolean =>
-  info.dataFormat === 'channelsLast' && info.inChannels === 1 && info.dilationHeight === 1 && info.dilationWidth === 1 && tensors.every((t) => t.dtype === 'float32');
+/**
+ * Whether the single-channel route applies: NHWC, float32, one channel on the image side, and
+ * `dy` of the output shape the geometry gives (anything else goes the general way, which checks it).
+ */
+export const singleChannel = (info: tf.backend_util.Conv2DInfo, dy: tf.TensorInfo, other: tf.TensorInfo): boolean =>
+  info.dataFormat === 'channelsLast' &&
+  info.inChannels === 1 &&
+  [dy, other].every((t) => t.dtype === 'float32') &&
+  dy.shape.join() === [info.batchSize, info.outHeight, info.outWidth, info.outChannels].join();
 
 /** a · b as tfjs' wasm BatchMatMul (XNNPACK), both operands as stored. */
 const product = (args: KernelArgs, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo =>
