@@ -20,8 +20,9 @@ export function ServiceDown({ error, compact = false }: { error: ServiceUnavaila
       <div className="notice notice-error" role="alert" data-testid="service-down" data-service={error.service} data-reason="slow">
         <Heading>The {error.service} service did not answer in time</Heading>
         <p>
-          It is running at <code>{error.address}</code> but did not answer before the dashboard&apos;s deadline: it is
-          busy (training or evaluating on the same machine can do this). Reload this page in a moment.
+          The dashboard asked it at <code>{error.address}</code> and got no answer before its deadline. It is most
+          likely busy (training or evaluating on the same machine can do this): reload this page in a moment. If this
+          goes on, check that the service is running.
         </p>
         <details>
           <summary>Details</summary>

@@ -9,6 +9,10 @@ import { status } from '@grpc/grpc-js';
  * when a call has a deadline; its details say which: a call that never got a connection is
  * still "Waiting for LB pick" (or for name resolution), one that was sent names its
  * `remote_addr`. A service's own DEADLINE_EXCEEDED (the deadline passed while it worked) is slow.
+ *
+ * Best effort: a service so busy that it cannot finish the HTTP/2 handshake of a new connection
+ * reads as unreachable (the same as the spec's silent listener), and a DEADLINE_EXCEEDED a
+ * service passes on from a call of its own is put down to the service that was asked.
  */
 export function unanswered(error: unknown): 'unreachable' | 'slow' | undefined {
   if (!(error instanceof Error)) return undefined;

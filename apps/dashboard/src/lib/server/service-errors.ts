@@ -4,8 +4,8 @@ import { unanswered } from '../grpc-failure';
 import { reconnectLater, serviceAddress, type ServiceName } from './genlab-clients';
 
 /**
- * A service did not answer: `unreachable` (down or not started yet: start it) or `slow` (it
- * got the request and did not answer in time: it is busy, try again).
+ * A service did not answer: `unreachable` (down or not started yet: start it) or `slow` (the
+ * request went out and no answer came in time: most likely busy, try again).
  */
 export class ServiceUnavailableError extends Error {
   override name = 'ServiceUnavailableError';
@@ -24,7 +24,7 @@ export class ServiceUnavailableError extends Error {
   /** What the reader can do about it. */
   get advice(): string {
     return this.reason === 'slow'
-      ? 'It is running but busy (training or evaluating on the same machine can do this); try again in a moment.'
+      ? 'It is most likely busy (training or evaluating on the same machine can do this): try again in a moment, and if this goes on, check that it is running.'
       : 'Start the services with `npm start` from the repository root, then try again.';
   }
 }
