@@ -5,11 +5,11 @@
 // Entries that run a WORKLOADS.md workload print a workload figure (`kind: 'workload'`:
 // quality with its estimator, ms/step). When Debian's PyTorch is importable
 // (`/usr/bin/python3 -c 'import torch'`), the same invocation also runs
-// ../shared/bench/reference_pytorch.py (--threads 1, --quick passed on) for those workloads
+// ../shared/bench/reference_pytorch.py (--threads 1 unless told, --quick passed on) for those workloads
 // and prints ours beside the reference's, as JSON lines (`kind: 'comparison'`) and a table.
 //
 // Scheduling. A full run runs the reference after our entries, alone. With `--quick` the
-// reference (one thread) runs alongside our single-process entries, each on one of the
+// reference (on one thread) runs alongside our single-process entries, each on one of the
 // machine's cores, so that the quick run fits in two minutes; the entries that start other
 // processes (services, Chromium, PostgreSQL) run first, before the reference starts, so
 // that nothing takes the reference's core. On a machine shared with other jobs both sides
@@ -34,8 +34,8 @@ const WORKLOAD_ENTRIES = { 'vae-mlp': 'vae-mlp-quality', made: 'made-quality', '
 /** Entries that start other processes (the built services, Chromium, PostgreSQL): they need the build and a machine of their own. */
 const MULTI_PROCESS_ENTRIES = new Set(['generation-throughput', 'runs-table-render']);
 
-const rawArgs = process.argv.slice(2);
-/** `--reference-threads N` (WORKLOADS.md: 1). */
+/** `--reference-threads N` or `--reference-threads=N` (WORKLOADS.md: 1), taken out of the arguments the entries get. */
+const rawArgs = process.argv.slice(2).flatMap((a) => (a.startsWith('--reference-threads=') ? ['--reference-threads', a.slice(a.indexOf('=') + 1)] : [a]));
 const referenceThreadsAt = rawArgs.indexOf('--reference-threads');
 const referenceThreads = referenceThreadsAt >= 0 ? rawArgs[referenceThreadsAt + 1] : '1';
 if (!/^[1-8]$/.test(referenceThreads ?? '')) {
@@ -45,8 +45,11 @@ if (!/^[1-8]$/.test(referenceThreads ?? '')) {
 const args = referenceThreadsAt >= 0 ? rawArgs.filter((_, i) => i !== referenceThreadsAt && i !== referenceThreadsAt + 1) : rawArgs;
 const passThrough = args.filter((a) => a.startsWith('--'));
 const quick = passThrough.includes('--quick');
-/** The reference alongside our entries (the --quick default) or after them. */
-const alongside = quick && !passThrough.includes('--sequential');
+/**
+ * The reference alongside our entries (the --quick default) or after them. A reference on more
+ * than one thread would take our entries' core: it always runs after them.
+ */
+const alongside = quick && !passThrough.includes('--sequential') && referenceThreads === '1';
 const only = args.filter((a) => !a.startsWith('--'));
 const selected = readdirSync(join(ROOT, 'bench'))
   .filter((f) => f.endsWith('.ts'))
