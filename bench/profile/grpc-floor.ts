@@ -55,7 +55,7 @@ async function measure(): Promise<void> {
   const child = fork(resolve(dirname(self), '../../libs/models/scripts/run-ts.mjs'), [self, '--serve']);
   const port = await new Promise<number>((resolve) => child.once('message', (p) => resolve(p as number)));
   const Client = grpc.makeGenericClientConstructor({ stream: METHOD } as grpc.ServiceDefinition, 'Floor');
-  const client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as grpc.Client & {
+  const client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
     stream(request: Buffer): grpc.ClientReadableStream<Buffer>;
   };
   const call = (count: number, size: number) =>
