@@ -5,7 +5,9 @@
  * 784 float32 values, what a 64-sample Sample call returns), one 16-byte message (the call
  * alone), and 16 messages of 802,816 bytes (a 4,096-sample bulk call). Whatever the service
  * does, a call cannot cost less than this; set beside the in-process draw of the same samples
- * (bench/generation-throughput.ts), it bounds the ratio any grpc-js server can reach.
+ * (bench/generation-throughput.ts), it bounds the ratio any grpc-js server can reach. Beside
+ * the wall time of a call: the server process's CPU per message (user + system), which bounds
+ * what a server can pass on while it also draws, with any number of clients.
  *
  *   node libs/models/scripts/run-ts.mjs bench/profile/grpc-floor.ts [--calls 300]
  *
@@ -48,6 +50,11 @@ function serve(): void {
     if (error) throw error;
     process.send?.(port);
   });
+  // Asked for its CPU time (ms, user + system) between timed blocks.
+  process.on('message', () => {
+    const { user, system } = process.cpuUsage();
+    process.send?.((user + system) / 1000);
+  });
 }
 
 async function measure(): Promise<void> {
@@ -69,26 +76,37 @@ async function measure(): Promise<void> {
       stream.on('end', () => (received === count * size ? resolve(received) : reject(new Error(`short answer: ${received} bytes`))));
       stream.on('error', reject);
     });
-  const p50 = async (count: number, size: number, calls: number) => {
+  const serverCpuMs = () =>
+    new Promise<number>((resolve) => {
+      child.once('message', (ms) => resolve(ms as number));
+      child.send('cpu');
+    });
+  /** p50 wall ms of a call, and the server's CPU ms per message over the timed calls. */
+  const measureCalls = async (count: number, size: number, calls: number) => {
     for (let i = 0; i < 20; i += 1) await call(count, size);
     const times: number[] = [];
+    const cpuBefore = await serverCpuMs();
     for (let i = 0; i < calls; i += 1) {
       const started = performance.now();
       await call(count, size);
       times.push(performance.now() - started);
     }
-    return times.sort((a, b) => a - b)[Math.floor(times.length / 2)] as number;
+    const cpuPerMessage = ((await serverCpuMs()) - cpuBefore) / (calls * count);
+    return { p50: times.sort((a, b) => a - b)[Math.floor(times.length / 2)] as number, cpuPerMessage };
   };
   try {
-    const sampleMs = await p50(1, SAMPLE_BYTES, CALLS);
-    const emptyMs = await p50(1, 16, CALLS);
-    const bulkMs = await p50(16, BULK_BYTES, Math.max(5, Math.round(CALLS / 30)));
+    const sample = await measureCalls(1, SAMPLE_BYTES, CALLS);
+    const empty = await measureCalls(1, 16, CALLS);
+    const bulk = await measureCalls(16, BULK_BYTES, Math.max(5, Math.round(CALLS / 30)));
     const result = {
       kind: 'grpc-floor',
-      p50MsOne64SampleMessage: Number(sampleMs.toFixed(3)),
-      p50MsOneTinyMessage: Number(emptyMs.toFixed(3)),
-      p50MsBulk4096Samples: Number(bulkMs.toFixed(2)),
-      bulkSamplesPerSecond: Math.round((4096 * 1000) / bulkMs),
+      p50MsOne64SampleMessage: Number(sample.p50.toFixed(3)),
+      serverCpuMsPer64SampleCall: Number(sample.cpuPerMessage.toFixed(3)),
+      p50MsOneTinyMessage: Number(empty.p50.toFixed(3)),
+      serverCpuMsPerTinyCall: Number(empty.cpuPerMessage.toFixed(3)),
+      p50MsBulk4096Samples: Number(bulk.p50.toFixed(2)),
+      bulkSamplesPerSecond: Math.round((4096 * 1000) / bulk.p50),
+      serverCpuMsPer256SampleMessage: Number(bulk.cpuPerMessage.toFixed(3)),
     };
     console.log(JSON.stringify(result));
   } finally {
