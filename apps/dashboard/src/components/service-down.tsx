@@ -15,33 +15,30 @@ export function ServiceDown({ error, compact = false }: { error: ServiceUnavaila
   const urlVar = `${ENV_PREFIX[error.service]}_URL`;
   const portVar = `${ENV_PREFIX[error.service]}_PORT`;
   const Heading = compact ? 'h3' : 'h1';
-  if (error.reason === 'slow') {
-    return (
-      <div className="notice notice-error" role="alert" data-testid="service-down" data-service={error.service} data-reason="slow">
-        <Heading>The {error.service} service did not answer in time</Heading>
+  const slow = error.reason === 'slow';
+  return (
+    <div className="notice notice-error" role="alert" data-testid="service-down" data-service={error.service} data-reason={error.reason}>
+      <Heading>
+        The {error.service} service {slow ? 'did not answer in time' : 'could not be reached'}
+      </Heading>
+      {slow ? (
         <p>
           The dashboard asked it at <code>{error.address}</code> and got no answer before its deadline. It is most
           likely busy (training or evaluating on the same machine can do this): reload this page in a moment. If this
           goes on, check that the service is running.
         </p>
-        <details>
-          <summary>Details</summary>
-          <pre>{error.detail}</pre>
-        </details>
-      </div>
-    );
-  }
-  return (
-    <div className="notice notice-error" role="alert" data-testid="service-down" data-service={error.service} data-reason="unreachable">
-      <Heading>The {error.service} service could not be reached</Heading>
-      <p>
-        The dashboard expected it at <code>{error.address}</code>.
-      </p>
-      <p>
-        Start the services with <code>npm start</code> from the repository root (it also seeds a demo
-        experiment), then reload this page. If the service runs elsewhere, set <code>{urlVar}</code> (or{' '}
-        <code>{portVar}</code>) for the dashboard.
-      </p>
+      ) : (
+        <>
+          <p>
+            The dashboard expected it at <code>{error.address}</code>.
+          </p>
+          <p>
+            Start the services with <code>npm start</code> from the repository root (it also seeds a demo
+            experiment), then reload this page. If the service runs elsewhere, set <code>{urlVar}</code> (or{' '}
+            <code>{portVar}</code>) for the dashboard.
+          </p>
+        </>
+      )}
       <details>
         <summary>Details</summary>
         <pre>{error.detail}</pre>

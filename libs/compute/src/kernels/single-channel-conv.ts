@@ -40,6 +40,11 @@ interface Geometry {
   readonly sw: number;
   readonly top: number;
   readonly left: number;
+  /** kh·kw */
+  readonly taps: number;
+  /** n·Ho·Wo: the output's pixels, the products' rows */
+  readonly rows: number;
+  readonly outC: number;
 }
 
 const geometry = (info: tf.backend_util.Conv2DInfo): Geometry => ({
@@ -54,6 +59,9 @@ const geometry = (info: tf.backend_util.Conv2DInfo): Geometry => ({
   sw: info.strideWidth,
   top: info.padInfo.top,
   left: info.padInfo.left,
+  taps: info.filterHeight * info.filterWidth,
+  rows: info.batchSize * info.outHeight * info.outWidth,
+  outC: info.outChannels,
 });
 
 /**
@@ -73,9 +81,7 @@ const product = (args: KernelArgs, a: tf.TensorInfo, b: tf.TensorInfo): tf.Tenso
 /** dW [kh, kw, 1, outC] of a convolution of x [n, H, W, 1] with output gradient dy [n, Ho, Wo, outC]. */
 export function singleChannelFilterGradient(args: KernelArgs, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const g = geometry(info);
-  const taps = g.kh * g.kw;
-  const rows = g.n * g.outH * g.outW;
-  const outC = info.outChannels;
+  const { taps, rows, outC } = g;
   const heap = args.backend as unknown as WasmHeapBackend;
   const patches = heap.makeOutput([1, taps, rows], 'float32');
   const dy3 = run('Reshape', args, { x: dy }, { shape: [1, rows, outC] });
@@ -118,9 +124,7 @@ export function singleChannelFilterGradient(args: KernelArgs, x: tf.TensorInfo, 
 /** dx [n, H, W, 1] of a convolution with filter [kh, kw, 1, outC] and output gradient dy [n, Ho, Wo, outC]. */
 export function singleChannelInputGradient(args: KernelArgs, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const g = geometry(info);
-  const taps = g.kh * g.kw;
-  const rows = g.n * g.outH * g.outW;
-  const outC = info.outChannels;
+  const { taps, rows, outC } = g;
   const heap = args.backend as unknown as WasmHeapBackend;
   const dy3 = run('Reshape', args, { x: dy }, { shape: [1, rows, outC] });
   // Wᵀ [outC, taps], copied here: tfjs' wasm BatchMatMul with transposeB is ~10× slower than a plain one.
