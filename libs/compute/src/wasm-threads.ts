@@ -157,7 +157,8 @@ export async function registerThreadedWasmBackend(wasm: WasmPackage, threads: nu
   let fail: (error: Error) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => (fail = reject));
   failed.catch(() => undefined); // a failure after the race is settled (or never run) is not unhandled
-  let started = false;
+  /** Once 'failed', nothing reaches the glue any more: its workers are ended, and a late compile is dropped. */
+  let phase: 'starting' | 'started' | 'failed' = 'starting';
   const workerFailed = (error: Error) => fail(new Error(`a wasm worker thread failed: ${error.message}`));
   // The glue adds process-wide listeners that rethrow; a failed start must not leave them behind.
   const listenersBefore = { uncaughtException: process.listeners('uncaughtException'), unhandledRejection: process.listeners('unhandledRejection') };
@@ -169,10 +170,11 @@ export async function registerThreadedWasmBackend(wasm: WasmPackage, threads: nu
     instantiateWasm: (imports: { env: Record<string, unknown> }, receive: (instance: object, module: object) => void) => {
       imports.env['emscripten_num_logical_cores'] = () => 2 * threads;
       wasmApi.instantiate(binary, imports).then(({ instance, module: compiled }) => {
+        if (phase === 'failed') return; // the start already failed (a worker, the timeout): its workers are gone
         receive(instance, compiled); // sends the module to the workers, and sets their rethrowing onerror
         for (const w of config.PThread?.unusedWorkers ?? []) {
           const emscripten = w.onerror;
-          w.onerror = (error) => (started ? emscripten?.(error) : workerFailed(error));
+          w.onerror = (error) => (phase === 'started' ? emscripten?.(error) : workerFailed(error));
         }
       }).catch((error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
       return {};
@@ -185,13 +187,13 @@ export async function registerThreadedWasmBackend(wasm: WasmPackage, threads: nu
     const starting = factory(config); // the config object becomes the module: its pool exists from here
     // A worker's script can fail before Emscripten listens for its errors; unheard, that error would end the process.
     for (const w of config.PThread?.unusedWorkers ?? []) {
-      w.on('error', (error) => started || workerFailed(error));
-      w.on('exit', (code) => started || workerFailed(new Error(`it exited (code ${code}) before loading`)));
+      w.on('error', (error) => phase === 'starting' && workerFailed(error));
+      w.on('exit', (code) => phase === 'starting' && workerFailed(new Error(`it exited (code ${code}) before loading`)));
     }
     module = await Promise.race([starting, failed]);
-    started = true;
+    phase = 'started';
   } catch (error) {
-    started = true; // the workers' exits from here on are ours
+    phase = 'failed'; // the workers' exits from here on are ours
     for (const w of [...(config.PThread?.unusedWorkers ?? []), ...(config.PThread?.runningWorkers ?? [])]) void w.terminate();
     for (const listener of process.listeners('uncaughtException')) {
       if (!listenersBefore.uncaughtException.includes(listener)) process.removeListener('uncaughtException', listener);
