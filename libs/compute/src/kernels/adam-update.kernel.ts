@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { genlabWasmKernels, heapOffset } from './genlab-wasm';
+import { wasmHeap } from './wasm-kernel-call';
 
 /** A fused Adam update of one parameter: inputs `param`, `m`, `v`, `grad`; outputs the new param, m and v. */
 export const ADAM_UPDATE_KERNEL = 'GenlabAdamUpdate';
@@ -12,12 +13,6 @@ export interface AdamUpdateAttrs {
   readonly stepSize: number;
   /** ε·√(1−β2^t) */
   readonly epsilon: number;
-}
-
-/** What the kernel uses of tfjs' wasm backend (its tensors live in the module's heap). */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
 }
 
 /**
@@ -36,7 +31,7 @@ function adamUpdateWasm({ inputs, attrs, backend }: Parameters<tf.KernelFunc>[0]
       throw new Error(`${ADAM_UPDATE_KERNEL}: inputs must be float32 of one size`);
     }
   }
-  const heap = backend as unknown as WasmHeapBackend;
+  const heap = wasmHeap(backend);
   const outputs = [param, m, v].map((t) => heap.makeOutput([...t.shape], 'float32'));
   const kernels = genlabWasmKernels(backend as tf.KernelBackend);
   if (kernels) {

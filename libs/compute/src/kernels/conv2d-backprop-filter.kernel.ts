@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { singleChannel, singleChannelFilterGradient } from './single-channel-conv';
-import { disposeInfo, runWasmKernel as run, type KernelArgs } from './wasm-kernel-call';
+import { disposeInfo, runWasmKernel as run, wasmHeap, type KernelArgs } from './wasm-kernel-call';
 
 /*
  * tfjs-backend-wasm 4.22.0 registers Conv2D and Conv2DBackpropInput but not
@@ -64,11 +64,6 @@ function conv2dBackpropFilter(args: KernelArgs): tf.TensorInfo {
   }
 }
 
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
 /** Tile edge of `swapOuterAxes`: 8 × 8 values, each read row and written row a run of 32 bytes. */
 const TILE = 8;
 
@@ -81,7 +76,7 @@ const TILE = 8;
 function swapOuterAxes(args: KernelArgs, x: tf.TensorInfo): tf.TensorInfo {
   const [b, h, w, c] = x.shape;
   const pixels = h * w;
-  const heap = args.backend as unknown as WasmHeapBackend;
+  const heap = wasmHeap(args.backend);
   const out = heap.makeOutput([c, h, w, b], 'float32');
   const source = heap.typedArrayFromHeap(x);
   const target = heap.typedArrayFromHeap(out);

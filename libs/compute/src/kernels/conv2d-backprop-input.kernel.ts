@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { singleChannel, singleChannelInputGradient } from './single-channel-conv';
-import { disposeInfo, runWasmKernel as run, type KernelArgs } from './wasm-kernel-call';
+import { disposeInfo, runWasmKernel as run, wasmHeap, type KernelArgs } from './wasm-kernel-call';
 
 /*
  * tfjs-backend-wasm's own Conv2DBackpropInput (the input gradient of conv2d, and the forward
@@ -130,12 +130,6 @@ function subPixelPlan(info: tf.backend_util.Conv2DInfo, inputShape: readonly num
   return { stride: s, phases };
 }
 
-/** What the tap gather uses of tfjs' wasm backend (its tensors live in the module's heap). */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
 /**
  * Filters made of chosen taps of `filter` [kh, kw, inC, outC]: filter `f` is
  * [rows_f, cols_f, outC, inC] (channels swapped) with tap (a, b) = filter[taps_f[a·cols_f + b]].
@@ -146,7 +140,7 @@ interface WasmHeapBackend {
  */
 function tapFilters(args: KernelArgs, filter: tf.TensorInfo, picks: readonly { rows: number; cols: number; taps: readonly [number, number][] }[]): tf.TensorInfo[] {
   const [, kw, inC, outC] = filter.shape;
-  const heap = args.backend as unknown as WasmHeapBackend;
+  const heap = wasmHeap(args.backend);
   const swapped = run('Transpose', args, { x: filter }, { perm: [0, 1, 3, 2] });
   try {
     const outputs = picks.map(({ rows, cols }) => heap.makeOutput([rows, cols, outC, inC], 'float32'));
@@ -214,7 +208,7 @@ function subPixelBackpropInput(args: KernelArgs, dy: tf.TensorInfo, filter: tf.T
     // there C values at a time. (Concat, then tfjs' rank-4 Transpose of [n·P, Q, s, s·C], which
     // walks element by element, cost about 1.5 ms more per call on dcgan-28's layer.)
     const [p, q] = [outputs[0].shape[1], outputs[0].shape[2]];
-    const heap = args.backend as unknown as WasmHeapBackend;
+    const heap = wasmHeap(args.backend);
     const out = heap.makeOutput([n, p * s, q * s, inC], 'float32');
     const target = heap.typedArrayFromHeap(out);
     const rowStride = q * s * inC;

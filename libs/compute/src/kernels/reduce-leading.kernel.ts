@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { genlabWasmKernels, heapOffset } from './genlab-wasm';
-import type { KernelArgs } from './wasm-kernel-call';
+import { wasmHeap, type KernelArgs } from './wasm-kernel-call';
 
 /*
  * Sum and Mean over leading axes (every axis before some k: a batch norm's statistics over
@@ -17,10 +17,6 @@ import type { KernelArgs } from './wasm-kernel-call';
  * faster than `sum_leading`'s strided path for a single column (0.21 against 0.84 ms for
  * 401,408 values here).
  */
-
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
 
 /** `rows` and `cols` if `axes` are exactly the first k axes of `shape` (0 < k ≤ rank), with k as `reduced`; else undefined. */
 export function leadingSplit(shape: readonly number[], axis: number | number[]): { rows: number; cols: number; reduced: number } | undefined {
@@ -41,7 +37,7 @@ function createReduceLeadingKernel(mean: boolean, fallback: tf.KernelFunc): tf.K
     if (!split || !kernels) return fallback(args) as tf.TensorInfo;
     const { reduced } = split;
     const outShape = keepDims ? x.shape.map((d, i) => (i < reduced ? 1 : d)) : x.shape.slice(reduced);
-    const out = (backend as unknown as WasmHeapBackend).makeOutput(outShape, 'float32');
+    const out = wasmHeap(backend).makeOutput(outShape, 'float32');
     if (split.cols > 0) {
       const offset = (t: tf.TensorInfo) => heapOffset(backend as tf.KernelBackend, t);
       kernels.sumLeading(offset(x), offset(out), split.rows, split.cols, mean ? 1 : 0);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { disposeInfo, runWasmKernel as run, type KernelArgs } from './wasm-kernel-call';
+import { disposeInfo, runWasmKernel as run, wasmHeap, type KernelArgs } from './wasm-kernel-call';
 
 /*
  * The gradients of a convolution whose image side has one channel (a grayscale input layer)
@@ -21,11 +21,6 @@ import { disposeInfo, runWasmKernel as run, type KernelArgs } from './wasm-kerne
  * The gathers and the scatter walk the wasm heap from JavaScript; they are memory-bound and
  * small (rows·taps values: 200,704 for dcgan-28's layers).
  */
-
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
 
 /** The geometry both gradients need. */
 interface Geometry {
@@ -82,7 +77,7 @@ const product = (args: KernelArgs, a: tf.TensorInfo, b: tf.TensorInfo): tf.Tenso
 export function singleChannelFilterGradient(args: KernelArgs, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const g = geometry(info);
   const { taps, rows, outC } = g;
-  const heap = args.backend as unknown as WasmHeapBackend;
+  const heap = wasmHeap(args.backend);
   const patches = heap.makeOutput([1, taps, rows], 'float32');
   const dy3 = run('Reshape', args, { x: dy }, { shape: [1, rows, outC] });
   try {
@@ -125,7 +120,7 @@ export function singleChannelFilterGradient(args: KernelArgs, x: tf.TensorInfo, 
 export function singleChannelInputGradient(args: KernelArgs, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const g = geometry(info);
   const { taps, rows, outC } = g;
-  const heap = args.backend as unknown as WasmHeapBackend;
+  const heap = wasmHeap(args.backend);
   const dy3 = run('Reshape', args, { x: dy }, { shape: [1, rows, outC] });
   // Wᵀ [outC, taps], copied here: tfjs' wasm BatchMatMul with transposeB is ~10× slower than a plain one.
   const wT = heap.makeOutput([1, outC, taps], 'float32');

@@ -11,3 +11,13 @@ export function runWasmKernel(name: string, args: KernelArgs, inputs: tf.NamedTe
 
 /** Frees a kernel output that is not returned (as backends free their temporaries). */
 export const disposeInfo = (args: KernelArgs, t: tf.TensorInfo): void => void (args.backend as tf.KernelBackend).disposeData(t.dataId);
+
+/** What genlab's kernels use of tfjs' wasm backend: its tensors live in the module's heap. */
+export interface WasmHeapBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  /** A view of a float32 tensor's data on the heap; growing the heap detaches older views. */
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+/** The wasm backend a kernel runs on, as the heap it allocates on and reads from. */
+export const wasmHeap = (backend: unknown): WasmHeapBackend => backend as WasmHeapBackend;
