@@ -1,4 +1,13 @@
-import { status } from '@grpc/grpc-js';
+import { status, type ServiceError } from '@grpc/grpc-js';
+
+function isServiceError(error: unknown): error is ServiceError {
+  return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number';
+}
+
+/** The gRPC status code of a failed call, or undefined for anything else. */
+export function grpcCode(error: unknown): status | undefined {
+  return isServiceError(error) ? error.code : undefined;
+}
 
 /**
  * Why a service gave no answer: `unreachable` (down, not started, or no connection could be
@@ -15,9 +24,9 @@ import { status } from '@grpc/grpc-js';
  * service passes on from a call of its own is put down to the service that was asked.
  */
 export function unanswered(error: unknown): 'unreachable' | 'slow' | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const { code, details } = error as Error & { code?: unknown; details?: unknown };
+  const code = grpcCode(error);
   if (code === status.UNAVAILABLE) return 'unreachable';
   if (code !== status.DEADLINE_EXCEEDED) return undefined;
+  const { details } = error as ServiceError;
   return typeof details === 'string' && /waiting for (LB pick|name resolution)/i.test(details) ? 'unreachable' : 'slow';
 }

@@ -1,6 +1,6 @@
 import 'server-only';
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { unanswered } from '../grpc-failure';
+import { grpcCode, unanswered } from '../grpc-failure';
 import { reconnectLater, serviceAddress, type ServiceName } from './genlab-clients';
 
 /**
@@ -29,13 +29,7 @@ export class ServiceUnavailableError extends Error {
   }
 }
 
-function isServiceError(error: unknown): error is ServiceError {
-  return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number';
-}
-
-export function grpcCode(error: unknown): status | undefined {
-  return isServiceError(error) ? error.code : undefined;
-}
+export { grpcCode };
 
 /** NOT_FOUND, or an id the service rejects outright: both mean "no such thing" to a reader. */
 export function isUnknownId(error: unknown): boolean {
