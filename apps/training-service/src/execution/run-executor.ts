@@ -14,6 +14,14 @@ import { CheckpointKeeper } from './checkpoint-keeper';
 import { lastLine, MetricWriter } from './metric-writer';
 import { RunLease } from './run-lease';
 
+/**
+ * A run's progress goes out at most this often (and at its first logged step, checkpoints
+ * and its end): ten updates a second is all a watcher can see, and a small model logs a
+ * loss every few milliseconds. Metric points are not thinned: every logged one is stored
+ * and streamed.
+ */
+export const PROGRESS_EVERY_MS = 100;
+
 /** Where a run's events go (the in-process bus, or Redis with several processes). */
 export interface RunEventPublisher {
   publish(event: trainingV1.RunEvent): void;
@@ -158,6 +166,7 @@ export class RunExecutor {
         seed: run.seed,
         logEvery: plan.logEvery,
         checkpointEvery: plan.checkpointEvery,
+        progressEveryMs: PROGRESS_EVERY_MS,
         onMetrics: (points) => metrics.add(points),
         onProgress: async ({ stepsDone, epoch, stepsPerSecond }) => {
           lease.stepsDone = stepsDone;

@@ -152,11 +152,9 @@ async function completedReference(): Promise<Run> {
 async function runStoppedAtStep20(): Promise<Run> {
   const run = await givenQueuedRun(db, dataset);
   const bus = new InProcessRunEventBus();
-  let reached = false;
-  // Step k's progress is reported once step k + 1 is issued (losses are read one step late), so
-  // the report of step 19 comes with 20 steps done, and the drain is seen before step 21.
-  bus.subscribe(run.id, (event) => void (reached ||= (event.progress?.stepsDone ?? 0) >= 19), () => undefined);
-  const outcome = await new RunExecutor(db, TEST_SETTINGS, bus, { worker: 'first' }).execute(run.id, { isDraining: () => reached, onDrain: 'requeue' });
+  // The training loop asks before each step whether to stop: the 21st question comes with 20 steps done.
+  let asked = 0;
+  const outcome = await new RunExecutor(db, TEST_SETTINGS, bus, { worker: 'first' }).execute(run.id, { isDraining: () => ++asked > 20, onDrain: 'requeue' });
   expect(outcome).toBe('requeued');
   expect(await db.runs.get(run.id)).toMatchObject({ status: 'queued', statusReason: 'WORKER_STOPPED', stepsDone: 20, attempts: 1 });
   expect((await db.checkpoints.listByRun(run.id)).map((c) => c.step)).toEqual([16, 20]);

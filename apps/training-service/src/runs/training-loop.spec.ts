@@ -97,6 +97,30 @@ describe('runTrainingLoop', () => {
     model.dispose();
   });
 
+  it('reports progress at most once per progressEveryMs, but always at the first logged step, checkpoints and the end', async () => {
+    const model = smallModel();
+    const { loop, metrics, progress, rates } = options(model, { logEvery: 1, progressEveryMs: 60_000 });
+    await runTrainingLoop(loop);
+    expect(metrics.map((m) => m.step)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1)); // every point is still logged
+    expect(progress).toEqual([1, 10, 20, 25]);
+    // The rate of a report covers every step since the one before, not just the last logging interval.
+    expect(rates.every((r) => r > 0)).toBe(true);
+    model.dispose();
+
+    // A short interval lets every logged step through once that much time has passed.
+    const again = smallModel();
+    const paced = options(again, { logEvery: 1, progressEveryMs: 1 });
+    const originalStep = again.trainStep.bind(again);
+    again.trainStep = (x, labels) => {
+      const end = performance.now() + 2;
+      while (performance.now() < end); // each step takes longer than the interval
+      return originalStep(x, labels);
+    };
+    await runTrainingLoop(paced.loop);
+    expect(paced.progress).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    again.dispose();
+  });
+
   it('stops between steps when asked, checkpointing what it has', async () => {
     const model = smallModel();
     const before = tf.memory().numTensors;

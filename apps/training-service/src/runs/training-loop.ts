@@ -19,6 +19,11 @@ export interface TrainingLoopOptions {
   logEvery: number;
   /** Save a checkpoint every this many steps, and at the end. */
   checkpointEvery: number;
+  /**
+   * Report progress at most once in this many milliseconds (default 0: at every logging
+   * step). The first logging step, checkpoints and the last step are always reported.
+   */
+  progressEveryMs?: number;
   /** Usually returns at once (points are buffered); may wait when the buffer is full. */
   onMetrics(points: MetricSample[]): Promise<void> | void;
   onProgress(progress: { stepsDone: number; epoch: number; stepsPerSecond: number }): Promise<void>;
@@ -49,9 +54,11 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
   if (shuffler.batchesPerEpoch === 0) throw new Error(`${data.count} examples do not fill one batch of ${batchSize}`);
   const batchShape = [batchSize, ...data.shape];
   let step = model.stepCount;
+  const progressEveryMs = options.progressEveryMs ?? 0;
   /** The rate's window: since this time and this step (the last one reported). */
   let windowStart = performance.now();
   let windowFrom = step;
+  let reported = false;
   /** The last issued step whose loss has not been checked yet. */
   let pending: { step: number; epoch: number; loss: tf.Scalar; read: Promise<tf.TypedArray> } | undefined;
 
@@ -67,12 +74,16 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
       loss.dispose();
     }
     if (!Number.isFinite(value)) return { kind: 'non-finite', step: at, value };
-    if (at % options.logEvery === 0 || at % options.checkpointEvery === 0 || at === totalSteps) {
+    const checkpoint = at % options.checkpointEvery === 0 || at === totalSteps;
+    if (at % options.logEvery === 0 || checkpoint) {
       const now = performance.now();
       await options.onMetrics([{ key: 'train/loss', step: at, value }]);
-      await options.onProgress({ stepsDone: at, epoch, stepsPerSecond: ((at - windowFrom) * 1000) / Math.max(1, now - windowStart) });
-      windowStart = now;
-      windowFrom = at;
+      if (!reported || checkpoint || now - windowStart >= progressEveryMs) {
+        await options.onProgress({ stepsDone: at, epoch, stepsPerSecond: ((at - windowFrom) * 1000) / Math.max(1, now - windowStart) });
+        windowStart = now;
+        windowFrom = at;
+        reported = true;
+      }
     }
     return undefined;
   };
