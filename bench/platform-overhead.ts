@@ -13,6 +13,7 @@
  *
  *   node libs/models/scripts/run-ts.mjs bench/platform-overhead.ts [--workload ring8|mnist] [--steps 1000]
  *        [--checkpoint-every 100] [--rounds 3] [--redis [url]] [--database-url postgresql://…] [--quick]
+ *        [--only bare|platform|stalled]
  *
  * Goal: ≤ 5 % overhead. Wall time is the figure that matters, but on a shared machine it
  * swings by ±50 % between identical rounds; the process's CPU time (user + system; training,
@@ -20,6 +21,7 @@
  * steadier measure of the work the platform adds. Beside each overhead: the rounds' own
  * ratios as `pairedMean` ± `pairedStdErr`, and `pairedUpper95`, the one-sided 95 % upper
  * bound of that mean: with enough rounds, the figure to hold against the goal.
+ * `--only` runs one variant (for a CPU profile of it: `node --cpu-prof`); it prints timings, no ratios.
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
@@ -52,6 +54,9 @@ const ROUNDS = Number(arg('rounds', QUICK ? '1' : '3'));
 const REDIS_FLAG = process.argv.indexOf('--redis');
 const REDIS_URL = REDIS_FLAG < 0 ? undefined : /^rediss?:\/\//.test(process.argv[REDIS_FLAG + 1] ?? '') ? process.argv[REDIS_FLAG + 1] : 'redis://127.0.0.1:6379';
 const DATABASE_URL = arg('database-url', '') || undefined;
+const ONLY = arg('only', '');
+/** The service's default (GENLAB_VALIDATION_THREAD=on); `--validation-thread off` scores on the training thread. */
+const VALIDATION_THREAD = arg('validation-thread', 'on') !== 'off';
 const SEED = 3;
 
 const WORKLOADS = {
@@ -185,7 +190,7 @@ async function main(): Promise<void> {
   const db = await openDatabase({ dataDir, databaseUrl: DATABASE_URL });
   const prefix = `genlab-bench-${randomUUID().slice(0, 8)}`;
   const bus: RunEventBus = REDIS_URL ? new RedisRunEventBus(new Redis(REDIS_URL), new Redis(REDIS_URL), prefix) : new InProcessRunEventBus();
-  const settings = { keepCheckpoints: 5, heartbeatMs: 2_000, runLeaseMs: 30_000, dbRetryMs: 30_000, sampleGridShare: 0.02 };
+  const settings = { keepCheckpoints: 5, heartbeatMs: 2_000, runLeaseMs: 30_000, dbRetryMs: 30_000, sampleGridShare: 0.02, validationThread: VALIDATION_THREAD };
   const executor = new RunExecutor(db, settings, bus, { logger: quiet });
   const queue: RunQueue = REDIS_URL
     ? new BullmqRunQueue(db, executor, { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix, concurrency: 1, lockMs: 30_000, leaseMs: 30_000 })
@@ -203,6 +208,15 @@ async function main(): Promise<void> {
       platform: () => platform(db, queue, bus, stream, dataset, config, false),
       stalled: () => platform(db, queue, bus, stream, dataset, config, true),
     };
+    if (ONLY) {
+      const only = variants[ONLY as keyof typeof variants];
+      if (!only) throw new Error('--only: bare, platform or stalled');
+      for (let round = 0; round < ROUNDS; round++) {
+        const t = await only();
+        console.error(`round ${round + 1}: ${ONLY} ${t.ms.toFixed(0)} ms (cpu ${t.cpuMs.toFixed(0)})`);
+      }
+      return;
+    }
     const order = Object.keys(variants) as (keyof typeof variants)[];
     for (let round = 0; round < ROUNDS; round++) {
       // The order rotates from round to round, so that no variant always runs first (or

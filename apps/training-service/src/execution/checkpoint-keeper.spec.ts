@@ -1,16 +1,18 @@
+import type { LoggerService } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
-import { tf } from '@genlab/compute';
+import { initCompute, tf } from '@genlab/compute';
 import { ring8 } from '@genlab/data';
 import { createModel } from '@genlab/models';
 import { givenDataset, givenQueuedRun, SMALL_VAE, useScratchDatabase } from '../testing/training-fixtures';
 import { CheckpointKeeper } from './checkpoint-keeper';
 import type { MetricWriter } from './metric-writer';
+import { ValidationWorker } from './validation-worker';
 
 const scratch = useScratchDatabase();
 
-const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
+const quiet: LoggerService = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
-async function keeperFor(flush: () => Promise<void>) {
+async function keeperFor(flush: () => Promise<void>, validator?: ValidationWorker, logger = quiet) {
   const { db } = scratch;
   const run = await givenQueuedRun(db, await givenDataset(db));
   const claim = await db.runs.claim(run.id, { worker: 'spec', leaseMs: 30_000 });
@@ -23,9 +25,10 @@ async function keeperFor(flush: () => Promise<void>) {
     heldOut: ring8.sample(64, 2),
     metrics: { flush } as unknown as MetricWriter,
     onSaved: () => undefined,
-    logger: quiet,
+    logger,
     totalSteps: 64,
     gridShare: 1,
+    validator,
   });
   return { run, keeper };
 }
@@ -58,5 +61,41 @@ describe('CheckpointKeeper', () => {
     expect(await db.checkpoints.listByRun(run.id)).toEqual([]);
     expect(await db.artifacts.list({ runId: run.id })).toEqual([]);
     model.dispose();
+  });
+
+  it('scores checkpoints on the validation thread once it is ready, to the losses the training thread gives; one the thread fails is scored here from its bytes', async () => {
+    const { db } = scratch;
+    const { backend } = await initCompute({ logger: false });
+    const validator = new ValidationWorker(quiet);
+    validator.start(backend);
+    for (const deadline = Date.now() + 60_000; !validator.ready && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(validator.ready).toBe(true);
+    const steps = [16, 32];
+    const losses = async (keeper: CheckpointKeeper, runId: string, train: () => void) => {
+      const model = createModel('vae', SMALL_VAE, { dataShape: [2], seed: 1 });
+      const x = tf.tensor2d(ring8.sample(64, 3).x, [64, 2]);
+      for (const step of steps) {
+        while (model.stepCount < step) model.trainStep(x).dispose();
+        await keeper.save(model, step);
+        train(); // the thread scores the checkpoint while the model moves on
+        model.trainStep(x).dispose();
+      }
+      x.dispose();
+      await keeper.settle();
+      model.dispose();
+      return (await db.checkpoints.listByRun(runId)).map((c) => c.validationLoss);
+    };
+    const inline = await keeperFor(() => Promise.resolve());
+    const expected = await losses(inline.keeper, inline.run.id, () => undefined);
+    const threaded = await keeperFor(() => Promise.resolve(), validator);
+    expect(await losses(threaded.keeper, threaded.run.id, () => undefined)).toEqual(expected);
+    // The thread ends while a checkpoint is being scored: that one is scored here, from its bytes.
+    const warnings: string[] = [];
+    const orphaned = await keeperFor(() => Promise.resolve(), validator, { ...quiet, warn: (message: unknown) => void warnings.push(String(message)) });
+    let closing: Promise<void> | undefined;
+    expect(await losses(orphaned.keeper, orphaned.run.id, () => void (closing ??= validator.close()))).toEqual(expected);
+    await closing;
+    expect(warnings).toEqual([expect.stringMatching(/validation thread failed .*scoring it here/)]);
+    expect(expected.every((loss) => Number.isFinite(loss))).toBe(true);
   });
 });

@@ -7,7 +7,8 @@ import { ErrorCode, invalidArgument, isDomainError } from '@genlab/errors';
 import { loadModel, type GenerativeModel } from '@genlab/models';
 import { renderExamplesPng } from '@genlab/service-core';
 import { lastLine, type MetricWriter } from './metric-writer';
-import { validationLoss } from './validation-loss';
+import { hasValidationLoss, scoredExamples, validationLoss } from './validation-loss';
+import type { ValidationWorker } from './validation-worker';
 
 const SAMPLE_GRID_COUNT = 64;
 /** What a grid is assumed to cost before one was drawn: on the safe side (a 512×512 scatter PNG takes ~10 ms here, a large model's samples more). */
@@ -30,18 +31,22 @@ export interface CheckpointKeeperOptions {
   readonly totalSteps: number;
   /** Share of the run's time sample grids may take (GENLAB_SAMPLE_GRID_SHARE); 1: every checkpoint gets one. */
   readonly gridShare: number;
+  /** Scores validation losses on another thread while training goes on, when it is ready. */
+  readonly validator?: ValidationWorker;
 }
 
 /**
  * Writes a run's checkpoints so that the latest one is always complete, and keeps the last
  * K plus the best by validation loss. The order makes a crash at any point safe:
  *   1. the model's bytes (weights, optimiser and RNG state; the step fixes the data order)
- *      and its validation loss are computed, before training continues; the rest runs in
- *      the background, overlapping the next steps;
- *   2. every metric point up to this step is stored (a resumed run re-logs only later ones),
- *   3. and, side by side with 2, the bytes are written to the artifact store (temp file,
- *      fsync, rename);
- *   4. only once both are done is the checkpoint row created, fenced by the claim.
+ *      are taken before training continues; the rest runs in the background, overlapping
+ *      the next steps;
+ *   2. the validation loss is scored from those bytes on the validation thread (or, without
+ *      one, from the model before training continues),
+ *   3. every metric point up to this step is stored (a resumed run re-logs only later ones),
+ *   4. and, side by side with 2 and 3, the bytes are written to the artifact store (temp
+ *      file, fsync, rename);
+ *   5. only once all are done is the checkpoint row created, fenced by the claim.
  * A crash or a failure before 4 leaves an artifact without a checkpoint, which the next prune removes; a
  * checkpoint row never points at partial bytes. Resuming still verifies the bytes (SHA-256
  * of the artifact, CRC-32 of the payload) and falls back to the previous checkpoint.
@@ -59,7 +64,12 @@ export class CheckpointKeeper {
    */
   private known: Checkpoint[] | undefined;
 
-  constructor(private readonly options: CheckpointKeeperOptions) {}
+  /** What the validation loss is scored on (the first examples of the held-out set). */
+  private readonly examples: TensorDataset;
+
+  constructor(private readonly options: CheckpointKeeperOptions) {
+    this.examples = compact(scoredExamples(options.heldOut));
+  }
 
   /**
    * Checkpoints the model at `step`. What needs the model at this step (its bytes, its
@@ -69,13 +79,38 @@ export class CheckpointKeeper {
    */
   async save(model: GenerativeModel, step: number): Promise<void> {
     await this.settle();
-    const { run } = this.options;
     const bytes = await model.save();
-    const loss = await validationLoss(model, this.options.heldOut, deriveSeed(run.seed, 'validation'));
+    const loss = await this.scoreLater(model, bytes, step);
     const samples = this.gridAffordable(step) ? await this.drawSamples(model, step) : undefined;
     this.recording = this.record(step, bytes, loss, samples, model.dataShape).catch((error: unknown) => {
       this.failure = error;
     });
+  }
+
+  /**
+   * The checkpoint's validation loss, as a promise the record waits for: on the validation
+   * thread when it is ready (the bytes are copied to it), else computed here and now from
+   * the model, before training changes it. The last step's is computed here too: no training
+   * follows to overlap it with, and the model is at hand (the thread loads it from the bytes).
+   * If the thread fails a request, the loss is computed here from the same bytes.
+   */
+  private async scoreLater(model: GenerativeModel, bytes: Uint8Array, step: number): Promise<{ loss: Promise<number | undefined> }> {
+    const { run, validator, logger } = this.options;
+    const seed = deriveSeed(run.seed, 'validation');
+    if (!validator?.ready || step >= this.options.totalSteps || this.examples.count === 0 || !hasValidationLoss(model)) {
+      return { loss: Promise.resolve(await validationLoss(model, this.examples, seed)) };
+    }
+    const loss = validator.score(bytes, this.examples, seed).catch(async (error: unknown) => {
+      logger.warn(`run ${run.id}: scoring a checkpoint on the validation thread failed (${lastLine(error)}); scoring it here`);
+      const restored = await loadModel(bytes);
+      try {
+        return await validationLoss(restored, this.examples, seed);
+      } finally {
+        restored.dispose();
+      }
+    });
+    loss.catch(() => undefined); // awaited by the record
+    return { loss };
   }
 
   /** Waits until every checkpoint saved so far is recorded; throws if one could not be. */
@@ -89,23 +124,33 @@ export class CheckpointKeeper {
     }
   }
 
-  private async record(step: number, bytes: Uint8Array, loss: number | undefined, samples: Float32Array | undefined, dataShape: readonly number[]): Promise<void> {
+  private async record(
+    step: number,
+    bytes: Uint8Array,
+    scoring: { loss: Promise<number | undefined> },
+    samples: Float32Array | undefined,
+    dataShape: readonly number[],
+  ): Promise<void> {
     const { db, run, claimToken, metrics } = this.options;
-    // The points up to this step and the bytes are stored side by side; both are done before
-    // the row is created. Neither is left running when the other fails, and the bytes of a
-    // failed flush are deleted (it fails when the run was lost: nothing more is written to it).
-    const [flushed, stored] = await Promise.allSettled([
+    // The points up to this step and the bytes are stored side by side while the loss is
+    // scored; all are done before the row is created. None is left running when another
+    // fails, and the bytes are deleted if the flush or the scoring failed (a flush fails when
+    // the run was lost: nothing more is written to it).
+    const [flushed, stored, scored] = await Promise.allSettled([
       metrics.flush(),
       this.retry('store the checkpoint', () =>
         db.artifacts.put(bytes, { kind: 'checkpoint', mediaType: 'application/x-genlab-checkpoint', runId: run.id, meta: { step, family: run.family } }),
       ),
+      scoring.loss,
     ]);
-    if (flushed.status === 'rejected') {
+    const failed = [flushed, scored].find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed) {
       if (stored.status === 'fulfilled') await db.artifacts.delete(stored.value.id).catch(() => undefined);
-      throw flushed.reason;
+      throw failed.reason;
     }
     if (stored.status === 'rejected') throw stored.reason;
     const artifact = stored.value;
+    const loss = scored.status === 'fulfilled' ? scored.value : undefined;
     const validation = loss !== undefined && Number.isFinite(loss) ? { validationLoss: loss } : {};
     const checkpoint = await this.retry('record the checkpoint', () =>
       db.checkpoints.create({ runId: run.id, step, artifactId: artifact.id, ...validation }, { claimToken }).catch(async (error: unknown) => {
@@ -257,4 +302,9 @@ export class CheckpointKeeper {
       onRetry: (error, attempt, delayMs) => logger.warn(`run ${run.id}: could not ${what} (attempt ${attempt}, retrying in ${Math.round(delayMs)} ms): ${lastLine(error)}`),
     });
   }
+}
+
+/** The examples in arrays of their own: sent to the validation thread, a view would carry its whole buffer along. */
+function compact(examples: TensorDataset): TensorDataset {
+  return { ...examples, x: examples.x.slice(), ...(examples.labels ? { labels: examples.labels.slice() } : {}) };
 }

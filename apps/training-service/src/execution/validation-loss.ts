@@ -17,7 +17,7 @@ const CHUNK = 128;
 export async function validationLoss(model: GenerativeModel, heldOut: TensorDataset, seed: number): Promise<number | undefined> {
   const estimate = estimator(model);
   if (!estimate || heldOut.count === 0) return undefined;
-  const examples = sliceDataset(heldOut, 0, Math.min(VALIDATION_EXAMPLES, heldOut.count));
+  const examples = scoredExamples(heldOut);
   let total = 0;
   for (let start = 0; start < examples.count; start += CHUNK) {
     const part = sliceDataset(examples, start, Math.min(examples.count, start + CHUNK));
@@ -34,6 +34,14 @@ export async function validationLoss(model: GenerativeModel, heldOut: TensorData
   }
   return -total / examples.count;
 }
+
+/** The examples of `heldOut` that `validationLoss` scores: the first 512. */
+export function scoredExamples(heldOut: TensorDataset): TensorDataset {
+  return heldOut.count <= VALIDATION_EXAMPLES ? heldOut : sliceDataset(heldOut, 0, VALIDATION_EXAMPLES);
+}
+
+/** Whether the model's family has a validation loss (an exact likelihood or an ELBO). */
+export const hasValidationLoss = (model: GenerativeModel): boolean => estimator(model) !== undefined;
 
 type Estimator = (x: tf.Tensor, options: { seed: number; labels?: tf.Tensor1D }) => tf.Tensor1D;
 

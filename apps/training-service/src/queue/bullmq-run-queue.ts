@@ -92,6 +92,7 @@ export class BullmqRunQueue implements RunQueue {
     this.draining = true;
     clearInterval(this.sweeper);
     await this.worker?.close();
+    await this.executor?.close();
     await this.queue.close();
     await this.options.connection.quit().catch(() => undefined);
   }

@@ -49,6 +49,7 @@ export class EmbeddedRunQueue implements RunQueue {
     this.draining = true;
     this.waiting.length = 0;
     await Promise.all(this.active.values());
+    await this.executor.close();
   }
 
   private pump(): void {
