@@ -172,6 +172,11 @@ export class CheckpointKeeper {
    */
   async resume(): Promise<{ model: GenerativeModel; checkpoint: Checkpoint } | undefined> {
     const { db, run, logger } = this.options;
+    if (run.attempts <= 1) {
+      // The run's first claim: no attempt before it can have left checkpoints, bytes or grids.
+      this.known = [];
+      return undefined;
+    }
     const checkpoints = await db.checkpoints.listByRun(run.id);
     for (let i = checkpoints.length - 1; i >= 0; i--) {
       const checkpoint = checkpoints[i] as Checkpoint;
