@@ -13,7 +13,7 @@
  *
  *   node libs/models/scripts/run-ts.mjs bench/platform-overhead.ts [--workload ring8|mnist] [--steps 1000]
  *        [--checkpoint-every 100] [--rounds 3] [--redis [url]] [--database-url postgresql://…] [--quick]
- *        [--only bare|platform|stalled]
+ *        [--only bare|platform|stalled] [--checkpoint-thread on|off] [--grid-share 0.02]
  *
  * Goal: ≤ 5 % overhead. Wall time is the figure that matters, but on a shared machine it
  * swings by ±50 % between identical rounds; the process's CPU time (user + system; training,
@@ -55,8 +55,10 @@ const REDIS_FLAG = process.argv.indexOf('--redis');
 const REDIS_URL = REDIS_FLAG < 0 ? undefined : /^rediss?:\/\//.test(process.argv[REDIS_FLAG + 1] ?? '') ? process.argv[REDIS_FLAG + 1] : 'redis://127.0.0.1:6379';
 const DATABASE_URL = arg('database-url', '') || undefined;
 const ONLY = arg('only', '');
-/** The service's default (GENLAB_VALIDATION_THREAD=on); `--validation-thread off` scores on the training thread. */
-const VALIDATION_THREAD = arg('validation-thread', 'on') !== 'off';
+/** The service's default (GENLAB_CHECKPOINT_THREAD=on); `--checkpoint-thread off` scores on the training thread. */
+const CHECKPOINT_THREAD = arg('checkpoint-thread', 'on') !== 'off';
+/** GENLAB_SAMPLE_GRID_SHARE: 0.02 here (the last step's grid, and one mid-run if it fits); the service's default is 1, a grid at every checkpoint. */
+const GRID_SHARE = Number(arg('grid-share', '0.02'));
 const SEED = 3;
 
 const WORKLOADS = {
@@ -190,7 +192,7 @@ async function main(): Promise<void> {
   const db = await openDatabase({ dataDir, databaseUrl: DATABASE_URL });
   const prefix = `genlab-bench-${randomUUID().slice(0, 8)}`;
   const bus: RunEventBus = REDIS_URL ? new RedisRunEventBus(new Redis(REDIS_URL), new Redis(REDIS_URL), prefix) : new InProcessRunEventBus();
-  const settings = { keepCheckpoints: 5, heartbeatMs: 2_000, runLeaseMs: 30_000, dbRetryMs: 30_000, sampleGridShare: 0.02, validationThread: VALIDATION_THREAD };
+  const settings = { keepCheckpoints: 5, heartbeatMs: 2_000, runLeaseMs: 30_000, dbRetryMs: 30_000, sampleGridShare: GRID_SHARE, checkpointThread: CHECKPOINT_THREAD };
   const executor = new RunExecutor(db, settings, bus, { logger: quiet });
   const queue: RunQueue = REDIS_URL
     ? new BullmqRunQueue(db, executor, { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix, concurrency: 1, lockMs: 30_000, leaseMs: 30_000 })

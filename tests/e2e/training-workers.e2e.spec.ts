@@ -154,8 +154,8 @@ describe('training workers on Redis and PostgreSQL', () => {
     expect(resumed.worker).not.toBe(run.worker);
     expect(new Set(done.map((r) => r.worker)).size).toBeGreaterThanOrEqual(2);
     await expectIntactHistories(ids, 300);
-    // The compiled services' validation threads started and scored without a failure.
-    for (const w of workers) expect(w.child.recentOutput()).not.toMatch(/validation thread/);
+    // The compiled services' checkpoint threads started and scored without a failure.
+    for (const w of workers) expect(w.child.recentOutput()).not.toMatch(/checkpoint thread/);
   });
 
   it('survive SIGKILL again and again, at random moments and in the middle of checkpointing', async () => {

@@ -49,7 +49,7 @@ export const envSchema = z.object({
   GENLAB_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   GENLAB_AUTH: z.enum(['open', 'tokens']).default('open'),
   GENLAB_SAMPLE_GRID_SHARE: z.coerce.number().min(0).max(1).default(1),
-  GENLAB_VALIDATION_THREAD: z.enum(['on', 'off']).default('on'),
+  GENLAB_CHECKPOINT_THREAD: z.enum(['on', 'off']).default('on'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -107,11 +107,11 @@ export interface GenlabConfig {
    */
   sampleGridShare: number;
   /**
-   * Score checkpoints' validation losses on a thread of their own while training goes on
-   * (wasm and cpu backends; the native ones score on the training thread). Off: on the
-   * training thread, at the checkpoint's step.
+   * Score checkpoints' validation losses and draw their sample grids on a thread of their own
+   * while training goes on (wasm and cpu backends; with the native ones, and off, this is done
+   * on the training thread).
    */
-  validationThread: boolean;
+  checkpointThread: boolean;
 }
 
 export class ConfigError extends Error {
@@ -167,7 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GenlabConfig {
     logLevel: e.GENLAB_LOG_LEVEL,
     auth: e.GENLAB_AUTH,
     sampleGridShare: e.GENLAB_SAMPLE_GRID_SHARE,
-    validationThread: e.GENLAB_VALIDATION_THREAD === 'on',
+    checkpointThread: e.GENLAB_CHECKPOINT_THREAD === 'on',
   };
 }
 

@@ -31,6 +31,7 @@ export { encodePng } from './png/png.encoder';
 export { decodePng, peekPngHeader, type DecodePngOptions } from './png/png.decoder';
 export { imageGrid, tileImages, type ImageGridOptions } from './png/image-grid.render';
 export { autoRange, renderScatterPlot, scatterPlotPng, type PlotRange, type ScatterPlotOptions } from './png/scatter-plot.render';
+export { renderExamplesPng } from './png/examples-picture';
 
 export { readImageArchive, ARCHIVE_ORDER_SEED, type ImageArchiveDataset, type ReadImageArchiveOptions } from './archive/image-archive.reader';
 export { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from './archive/archive-limits';

@@ -6,13 +6,13 @@ import { createModel } from '@genlab/models';
 import { givenDataset, givenQueuedRun, SMALL_VAE, useScratchDatabase } from '../testing/training-fixtures';
 import { CheckpointKeeper } from './checkpoint-keeper';
 import type { MetricWriter } from './metric-writer';
-import { ValidationWorker } from './validation-worker';
+import { CheckpointWorker } from './checkpoint-worker';
 
 const scratch = useScratchDatabase();
 
 const quiet: LoggerService = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
-async function keeperFor(flush: () => Promise<void>, validator?: ValidationWorker, logger = quiet) {
+async function keeperFor(flush: () => Promise<void>, thread?: CheckpointWorker, logger = quiet) {
   const { db } = scratch;
   const run = await givenQueuedRun(db, await givenDataset(db));
   const claim = await db.runs.claim(run.id, { worker: 'spec', leaseMs: 30_000 });
@@ -28,7 +28,7 @@ async function keeperFor(flush: () => Promise<void>, validator?: ValidationWorke
     logger,
     totalSteps: 64,
     gridShare: 1,
-    validator,
+    thread,
   });
   return { run, keeper };
 }
@@ -63,13 +63,13 @@ describe('CheckpointKeeper', () => {
     model.dispose();
   });
 
-  it('scores checkpoints on the validation thread once it is ready, to the losses the training thread gives; one the thread fails is scored here from its bytes', async () => {
+  it('scores checkpoints and draws their grids on the checkpoint thread once it is ready, as the training thread does; what the thread fails is done here', async () => {
     const { db } = scratch;
     const { backend } = await initCompute({ logger: false });
-    const validator = new ValidationWorker(quiet);
-    validator.start(backend);
-    for (const deadline = Date.now() + 60_000; !validator.ready && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(validator.ready).toBe(true);
+    const thread = new CheckpointWorker(quiet);
+    thread.start(backend);
+    for (const deadline = Date.now() + 60_000; !thread.ready && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(thread.ready).toBe(true);
     const steps = [16, 32];
     const losses = async (keeper: CheckpointKeeper, runId: string, train: () => void) => {
       const model = createModel('vae', SMALL_VAE, { dataShape: [2], seed: 1 });
@@ -83,19 +83,25 @@ describe('CheckpointKeeper', () => {
       x.dispose();
       await keeper.settle();
       model.dispose();
+      const grids = await db.artifacts.list({ runId, kind: 'sample-grid' });
+      expect(grids).toHaveLength(steps.length);
+      pictures.push(...(await Promise.all(grids.map((grid) => db.artifacts.read(grid.id)))));
       return (await db.checkpoints.listByRun(runId)).map((c) => c.validationLoss);
     };
+    const pictures: Buffer[] = [];
     const inline = await keeperFor(() => Promise.resolve());
     const expected = await losses(inline.keeper, inline.run.id, () => undefined);
-    const threaded = await keeperFor(() => Promise.resolve(), validator);
+    const threaded = await keeperFor(() => Promise.resolve(), thread);
     expect(await losses(threaded.keeper, threaded.run.id, () => undefined)).toEqual(expected);
     // The thread ends while a checkpoint is being scored: that one is scored here, from its bytes.
     const warnings: string[] = [];
-    const orphaned = await keeperFor(() => Promise.resolve(), validator, { ...quiet, warn: (message: unknown) => void warnings.push(String(message)) });
+    const orphaned = await keeperFor(() => Promise.resolve(), thread, { ...quiet, warn: (message: unknown) => void warnings.push(String(message)) });
     let closing: Promise<void> | undefined;
-    expect(await losses(orphaned.keeper, orphaned.run.id, () => void (closing ??= validator.close()))).toEqual(expected);
+    expect(await losses(orphaned.keeper, orphaned.run.id, () => void (closing ??= thread.close()))).toEqual(expected);
     await closing;
-    expect(warnings).toEqual([expect.stringMatching(/validation thread failed .*scoring it here/)]);
+    expect(warnings).toEqual([expect.stringMatching(/checkpoint thread failed .*scoring it here/)]);
+    // The same sample grids, drawn here, on the thread, and by the thread or here when it ended.
+    for (const picture of pictures.slice(steps.length)) expect(Buffer.compare(picture, pictures[pictures.indexOf(picture) % steps.length] as Buffer)).toBe(0);
     expect(expected.every((loss) => Number.isFinite(loss))).toBe(true);
   });
 });

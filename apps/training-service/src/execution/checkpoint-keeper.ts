@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { LoggerService } from '@nestjs/common';
 import { deriveSeed } from '@genlab/compute';
-import type { TensorDataset } from '@genlab/data';
+import { renderExamplesPng, type TensorDataset } from '@genlab/data';
 import { retryTransient, type Checkpoint, type Database, type Run } from '@genlab/db';
 import { ErrorCode, invalidArgument, isDomainError } from '@genlab/errors';
 import { loadModel, type GenerativeModel } from '@genlab/models';
-import { renderExamplesPng } from '@genlab/service-core';
+
 import { lastLine, type MetricWriter } from './metric-writer';
 import { hasValidationLoss, scoredExamples, validationLoss } from './validation-loss';
-import type { ValidationWorker } from './validation-worker';
+import type { CheckpointWorker } from './checkpoint-worker';
 
 const SAMPLE_GRID_COUNT = 64;
 /** What a grid is assumed to cost before one was drawn: on the safe side (a 512×512 scatter PNG takes ~10 ms here, a large model's samples more). */
@@ -32,7 +32,7 @@ export interface CheckpointKeeperOptions {
   /** Share of the run's time sample grids may take (GENLAB_SAMPLE_GRID_SHARE); 1: every checkpoint gets one. */
   readonly gridShare: number;
   /** Scores validation losses on another thread while training goes on, when it is ready. */
-  readonly validator?: ValidationWorker;
+  readonly thread?: CheckpointWorker;
 }
 
 /**
@@ -41,15 +41,17 @@ export interface CheckpointKeeperOptions {
  *   1. the model's bytes (weights, optimiser and RNG state; the step fixes the data order)
  *      are taken before training continues; the rest runs in the background, overlapping
  *      the next steps;
- *   2. the validation loss is scored from those bytes on the validation thread (or, without
+ *   2. the validation loss is scored from those bytes on the checkpoint thread (or, without
  *      one, from the model before training continues),
  *   3. every metric point up to this step is stored (a resumed run re-logs only later ones),
  *   4. and, side by side with 2 and 3, the bytes are written to the artifact store (temp
  *      file, fsync, rename);
- *   5. only once all are done is the checkpoint row created, fenced by the claim.
- * A crash or a failure before 4 leaves an artifact without a checkpoint, which the next prune removes; a
- * checkpoint row never points at partial bytes. Resuming still verifies the bytes (SHA-256
- * of the artifact, CRC-32 of the payload) and falls back to the previous checkpoint.
+ *   5. only once all are done is the checkpoint row created, fenced by the claim; the sample
+ *      grid's picture (drawn on the checkpoint thread from step 1 on, when there is one) is
+ *      stored after it, beside the pruning of older checkpoints.
+ * A crash or a failure before 5 leaves an artifact without a checkpoint, which the next prune
+ * removes; a checkpoint row never points at partial bytes. Resuming still verifies the bytes
+ * (SHA-256 of the artifact, CRC-32 of the payload) and falls back to the previous checkpoint.
  */
 export class CheckpointKeeper {
   private readonly startedAt = performance.now();
@@ -82,7 +84,8 @@ export class CheckpointKeeper {
     const bytes = await model.save();
     const loss = await this.scoreLater(model, bytes, step);
     const samples = this.gridAffordable(step) ? await this.drawSamples(model, step) : undefined;
-    this.recording = this.record(step, bytes, loss, samples, model.dataShape).catch((error: unknown) => {
+    const picture = samples && this.startPicture(samples, model.dataShape);
+    this.recording = this.record(step, bytes, loss, picture).catch((error: unknown) => {
       this.failure = error;
     });
   }
@@ -95,13 +98,13 @@ export class CheckpointKeeper {
    * If the thread fails a request, the loss is computed here from the same bytes.
    */
   private async scoreLater(model: GenerativeModel, bytes: Uint8Array, step: number): Promise<{ loss: Promise<number | undefined> }> {
-    const { run, validator, logger } = this.options;
+    const { run, thread, logger } = this.options;
     const seed = deriveSeed(run.seed, 'validation');
-    if (!validator?.ready || step >= this.options.totalSteps || this.examples.count === 0 || !hasValidationLoss(model)) {
+    if (!thread?.ready || step >= this.options.totalSteps || this.examples.count === 0 || !hasValidationLoss(model)) {
       return { loss: Promise.resolve(await validationLoss(model, this.examples, seed)) };
     }
-    const loss = validator.score(bytes, this.examples, seed).catch(async (error: unknown) => {
-      logger.warn(`run ${run.id}: scoring a checkpoint on the validation thread failed (${lastLine(error)}); scoring it here`);
+    const loss = thread.score(bytes, this.examples, seed).catch(async (error: unknown) => {
+      logger.warn(`run ${run.id}: scoring a checkpoint on the checkpoint thread failed (${lastLine(error)}); scoring it here`);
       const restored = await loadModel(bytes);
       try {
         return await validationLoss(restored, this.examples, seed);
@@ -128,8 +131,7 @@ export class CheckpointKeeper {
     step: number,
     bytes: Uint8Array,
     scoring: { loss: Promise<number | undefined> },
-    samples: Float32Array | undefined,
-    dataShape: readonly number[],
+    picture: (() => Promise<Buffer>) | undefined,
   ): Promise<void> {
     const { db, run, claimToken, metrics } = this.options;
     // The points up to this step and the bytes are stored side by side while the loss is
@@ -162,7 +164,7 @@ export class CheckpointKeeper {
     );
     this.known?.push(checkpoint);
     this.options.onSaved(checkpoint);
-    await Promise.all([samples && this.saveSampleGrid(samples, dataShape, step, checkpoint.id), this.prune()]);
+    await Promise.all([picture && this.saveSampleGrid(picture, step, checkpoint.id), this.prune()]);
   }
 
   /**
@@ -273,19 +275,40 @@ export class CheckpointKeeper {
     }
   }
 
-  /** A picture of the model's samples at a checkpoint, for watching a run improve. */
-  private async saveSampleGrid(values: Float32Array, dataShape: readonly number[], step: number, checkpointId: string): Promise<void> {
-    const { db, run, logger } = this.options;
-    const started = performance.now();
-    try {
-      const png = renderExamplesPng(values, SAMPLE_GRID_COUNT, dataShape);
+  /**
+   * The picture of a checkpoint's samples, for watching a run improve: drawn on the checkpoint
+   * thread from now on if it is ready (here if the thread fails it), else here once the record
+   * gets to it. Its time counts against the grids' share either way.
+   */
+  private startPicture(samples: Float32Array, dataShape: readonly number[]): () => Promise<Buffer> {
+    const draw = () => {
+      const started = performance.now();
+      const png = renderExamplesPng(samples, SAMPLE_GRID_COUNT, dataShape);
       this.spentOnGrids(performance.now() - started, false);
+      return png;
+    };
+    const { thread } = this.options;
+    if (!thread?.ready) return async () => draw();
+    const started = performance.now();
+    const drawing = thread.draw(samples, SAMPLE_GRID_COUNT, dataShape).then((png) => {
+      this.spentOnGrids(performance.now() - started, false);
+      return png;
+    }, draw);
+    drawing.catch(() => undefined); // awaited by the record, which may fail before it gets there
+    return () => drawing;
+  }
+
+  private async saveSampleGrid(picture: () => Promise<Buffer>, step: number, checkpointId: string): Promise<void> {
+    const { db, run, logger } = this.options;
+    try {
+      const png = await picture();
       await db.artifacts.put(png, { kind: 'sample-grid', mediaType: 'image/png', runId: run.id, meta: { step, checkpointId, seed: run.seed, count: SAMPLE_GRID_COUNT } });
     } catch (error) {
       // A picture is a convenience: a data shape it cannot draw must not fail the run.
       logger.warn(`run ${run.id}: no sample grid at step ${step}: ${lastLine(error)}`);
     }
   }
+
 
   /** Time taken by sample grids so far, and by the last one (its drawing starts it anew). */
   private spentOnGrids(ms: number, newGrid: boolean): void {
@@ -309,7 +332,7 @@ export class CheckpointKeeper {
   }
 }
 
-/** The examples in arrays of their own: sent to the validation thread, a view would carry its whole buffer along. */
+/** The examples in arrays of their own: sent to the checkpoint thread, a view would carry its whole buffer along. */
 function compact(examples: TensorDataset): TensorDataset {
   return { ...examples, x: examples.x.slice(), ...(examples.labels ? { labels: examples.labels.slice() } : {}) };
 }

@@ -13,7 +13,7 @@ import { toCheckpointMessage, toMetricPointMessage, toRunMessage } from '../runs
 import { CheckpointKeeper } from './checkpoint-keeper';
 import { lastLine, MetricWriter } from './metric-writer';
 import { RunLease } from './run-lease';
-import { ValidationWorker } from './validation-worker';
+import { CheckpointWorker } from './checkpoint-worker';
 
 /**
  * A run's progress goes out at most this often (and at its first logged step, checkpoints
@@ -29,7 +29,7 @@ export interface RunEventPublisher {
 }
 
 export type ExecutionSettings = Pick<GenlabConfig, 'keepCheckpoints' | 'heartbeatMs' | 'runLeaseMs' | 'dbRetryMs' | 'sampleGridShare'> &
-  Partial<Pick<GenlabConfig, 'validationThread'>>;
+  Partial<Pick<GenlabConfig, 'checkpointThread'>>;
 
 export interface ExecuteOptions {
   /**
@@ -69,8 +69,8 @@ export class RunExecutor {
   readonly worker: string;
   private readonly logger: LoggerService;
   private readonly leases = new Map<string, RunLease>();
-  /** With `settings.validationThread`: scores checkpoints' validation losses beside training. */
-  private readonly validator: ValidationWorker | undefined;
+  /** With `settings.checkpointThread`: scores checkpoints' validation losses beside training. */
+  private readonly thread: CheckpointWorker | undefined;
 
   constructor(
     private readonly db: Database,
@@ -80,17 +80,17 @@ export class RunExecutor {
   ) {
     this.worker = options.worker ?? `${hostname()}:${process.pid}`;
     this.logger = options.logger ?? new Logger(RunExecutor.name);
-    if (settings.validationThread) {
-      this.validator = new ValidationWorker(this.logger);
+    if (settings.checkpointThread) {
+      this.thread = new CheckpointWorker(this.logger);
       // Started now if the backend is chosen already (else by the first run): it comes up in
       // the background, and checkpoints are scored on the training thread until it is ready.
-      this.validator.start(getComputeInfo()?.backend);
+      this.thread.start(getComputeInfo()?.backend);
     }
   }
 
-  /** Ends the validation thread (runs still training score their checkpoints themselves). */
+  /** Ends the checkpoint thread (runs still training score their checkpoints themselves). */
   async close(): Promise<void> {
-    await this.validator?.close();
+    await this.thread?.close();
   }
 
   /** Runs this process is training right now. */
@@ -104,7 +104,7 @@ export class RunExecutor {
   }
 
   async execute(runId: string, options: ExecuteOptions): Promise<ExecutionOutcome> {
-    this.validator?.start(getComputeInfo()?.backend);
+    this.thread?.start(getComputeInfo()?.backend);
     const claim = await this.claim(runId, options);
     if (typeof claim === 'string') return claim;
     const lease = new RunLease(this.db, runId, claim.token, this.settings.heartbeatMs, this.logger, claim.run.stepsDone);
@@ -163,7 +163,7 @@ export class RunExecutor {
         onSaved: (checkpoint) => this.publish(run.id, { checkpoint: { checkpoint: toCheckpointMessage(checkpoint) } }),
         totalSteps: plan.totalSteps,
         gridShare: this.settings.sampleGridShare,
-        validator: this.validator,
+        thread: this.thread,
       });
 
       const keeper = checkpoints;

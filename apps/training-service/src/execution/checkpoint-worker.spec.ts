@@ -1,28 +1,28 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initCompute, tf } from '@genlab/compute';
-import { ring8 } from '@genlab/data';
+import { renderExamplesPng, ring8 } from '@genlab/data';
 import { createModel, prepareDataset } from '@genlab/models';
 import { SMALL_VAE } from '../testing/training-fixtures';
 import { validationLoss } from './validation-loss';
-import { ValidationWorker } from './validation-worker';
+import { CheckpointWorker } from './checkpoint-worker';
 
 const warnings: string[] = [];
 const logger = { log: () => undefined, warn: (message: unknown) => void warnings.push(String(message)), error: () => undefined };
 const heldOut = prepareDataset('vae', SMALL_VAE, ring8.sample(300, 4));
 
-async function readyWorker(): Promise<ValidationWorker> {
-  const worker = new ValidationWorker(logger);
+async function readyWorker(): Promise<CheckpointWorker> {
+  const worker = new CheckpointWorker(logger);
   worker.start('wasm');
   const deadline = Date.now() + 60_000; // the thread compiles the sources with jiti the first time
   while (!worker.ready) {
-    if (Date.now() > deadline) throw new Error(`the validation thread did not start: ${warnings.join('; ')}`);
+    if (Date.now() > deadline) throw new Error(`the checkpoint thread did not start: ${warnings.join('; ')}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return worker;
 }
 
-describe('ValidationWorker', () => {
-  let worker: ValidationWorker | undefined;
+describe('CheckpointWorker', () => {
+  let worker: CheckpointWorker | undefined;
 
   beforeAll(async () => {
     await initCompute({ backend: 'wasm', logger: false });
@@ -64,8 +64,17 @@ describe('ValidationWorker', () => {
     model.dispose();
   });
 
+  it('draws sample grids to the same PNG bytes as the training thread, and refuses a shape it has no picture for', async () => {
+    worker = await readyWorker();
+    const points = Float32Array.from(ring8.sample(64, 9).x);
+    const images = Float32Array.from({ length: 16 * 28 * 28 }, (_, i) => (i % 29) / 29);
+    expect(Buffer.compare(await worker.draw(points, 64, [2]), renderExamplesPng(points, 64, [2]))).toBe(0);
+    expect(Buffer.compare(await worker.draw(images, 16, [28, 28, 1]), renderExamplesPng(images, 16, [28, 28, 1]))).toBe(0);
+    await expect(worker.draw(new Float32Array(8), 1, [2, 2, 2, 1])).rejects.toThrow(/no picture/);
+  });
+
   it('stays off for the native backends, whose device a process holds once; refuses requests when not running', async () => {
-    worker = new ValidationWorker(logger);
+    worker = new CheckpointWorker(logger);
     worker.start('tensorflow');
     expect(worker.ready).toBe(false);
     await expect(worker.score(new Uint8Array(8), heldOut, 1)).rejects.toThrow(/not running/);

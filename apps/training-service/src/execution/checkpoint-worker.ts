@@ -1,0 +1,166 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import type { LoggerService } from '@nestjs/common';
+import type { ComputeBackend } from '@genlab/compute';
+import type { TensorDataset } from '@genlab/data';
+import { startSourceWorker } from './source-worker';
+
+export interface CheckpointWorkerData {
+  readonly backend: ComputeBackend;
+}
+
+export type CheckpointRequest =
+  | {
+      readonly kind: 'score';
+      readonly id: number;
+      /** A checkpoint's bytes (`GenerativeModel.save()`). */
+      readonly bytes: Uint8Array;
+      /** The held-out examples to score, prepared for the model. */
+      readonly examples: TensorDataset;
+      readonly seed: number;
+    }
+  | {
+      readonly kind: 'draw';
+      readonly id: number;
+      /** `count` samples of shape `dataShape`, drawn as a PNG picture (`renderExamplesPng`). */
+      readonly samples: Float32Array;
+      readonly count: number;
+      readonly dataShape: readonly number[];
+    };
+
+export type CheckpointReply = (
+  | { kind: 'ready' }
+  | { kind: 'scored'; id: number; loss: number | undefined }
+  | { kind: 'drawn'; id: number; png: Uint8Array }
+  | { kind: 'failed'; id: number; message: string }
+) & {
+  /** Tensors alive on the thread after the reply's work (a scored model is disposed before). */
+  liveTensors?: number;
+};
+
+type Answer = Extract<CheckpointReply, { kind: 'scored' | 'drawn' }>;
+
+/** Backends a second instance can run on in a worker thread (the native ones hold one device per process). */
+const THREADABLE: ReadonlySet<ComputeBackend> = new Set(['wasm', 'cpu']);
+/** A request the thread has not answered by then is given up, and the thread with it. */
+const REQUEST_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * The work of a checkpoint that does not need the training thread, on a thread of its own:
+ * scoring its validation loss and drawing its sample grid's picture. The training thread goes
+ * on with the next steps meanwhile, and this work runs on the other core (measured here: a
+ * checkpoint's scoring beside the training loop did not slow it). The thread loads each
+ * checkpoint from its bytes, as a resumed run would, so the scores are those of the
+ * checkpoint as stored.
+ *
+ * It starts in the background: until it is `ready` (and if it fails, or the backend is a
+ * native one), callers do this work on their own thread. A request that fails on the thread,
+ * or that the thread does not live to answer, rejects, and the caller does it itself.
+ */
+export class CheckpointWorker {
+  private worker: Worker | undefined;
+  private state: 'idle' | 'starting' | 'ready' | 'stopped' = 'idle';
+  private readonly pending = new Map<number, { resolve: (answer: Answer) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
+  private nextId = 1;
+  /** Tensors alive on the thread after its last reply (for tests: scoring leaks none). */
+  liveTensors: number | undefined;
+
+  constructor(private readonly logger: LoggerService) {}
+
+  /** Whether requests go to the thread now. */
+  get ready(): boolean {
+    return this.state === 'ready';
+  }
+
+  /** Starts the thread for `backend` once (no-op afterwards, and for backends it cannot run). */
+  start(backend: ComputeBackend | undefined): void {
+    if (this.state !== 'idle') return;
+    if (!backend || !THREADABLE.has(backend)) {
+      this.state = 'stopped';
+      return;
+    }
+    this.state = 'starting';
+    let worker: Worker;
+    try {
+      worker = startSourceWorker(threadEntry(), { backend } satisfies CheckpointWorkerData);
+    } catch (error) {
+      this.stop(`could not start: ${String(error)}`);
+      return;
+    }
+    this.worker = worker;
+    worker.unref();
+    worker.on('message', (reply: CheckpointReply) => this.onReply(reply));
+    worker.on('error', (error) => this.stop(`failed: ${error.message}`));
+    worker.on('exit', (code) => this.stop(`exited (code ${code})`));
+  }
+
+  /** The validation loss of the checkpoint `bytes` on `examples`; rejects if the thread cannot give it. */
+  async score(bytes: Uint8Array, examples: TensorDataset, seed: number): Promise<number | undefined> {
+    // A view is sent as its whole buffer: only the bytes it covers are copied across.
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+    const answer = await this.request((id) => ({ kind: 'score', id, bytes: own, examples, seed }));
+    return answer.kind === 'scored' ? answer.loss : undefined;
+  }
+
+  /** The PNG picture of `count` samples of shape `dataShape` (`renderExamplesPng`); rejects if the thread cannot draw it. */
+  async draw(samples: Float32Array, count: number, dataShape: readonly number[]): Promise<Buffer> {
+    const answer = await this.request((id) => ({ kind: 'draw', id, samples, count, dataShape }));
+    if (answer.kind !== 'drawn') throw new Error(`the checkpoint thread answered a drawing with '${answer.kind}'`);
+    return Buffer.from(answer.png.buffer, answer.png.byteOffset, answer.png.byteLength);
+  }
+
+  private request(message: (id: number) => CheckpointRequest): Promise<Answer> {
+    const worker = this.worker;
+    if (this.state !== 'ready' || !worker) return Promise.reject(new Error('the checkpoint thread is not running'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.stop(`did not answer within ${REQUEST_TIMEOUT_MS / 60_000} minutes`), REQUEST_TIMEOUT_MS);
+      timer.unref();
+      this.pending.set(id, { resolve, reject, timer });
+      worker.postMessage(message(id));
+    });
+  }
+
+  /** Ends the thread; requests still open reject (their callers score them themselves). */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.stop(undefined);
+    await worker?.terminate();
+  }
+
+  private onReply(reply: CheckpointReply): void {
+    this.liveTensors = reply.liveTensors;
+    if (reply.kind === 'ready') {
+      if (this.state === 'starting') this.state = 'ready';
+      return;
+    }
+    const waiting = this.pending.get(reply.id);
+    if (!waiting) return;
+    this.pending.delete(reply.id);
+    clearTimeout(waiting.timer);
+    if (reply.kind === 'failed') waiting.reject(new Error(reply.message));
+    else waiting.resolve(reply);
+  }
+
+  /** No more requests go to the thread; those open reject. `why` (if any) is logged once. */
+  private stop(why: string | undefined): void {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    if (why) this.logger.warn(`checkpoint thread ${why}; validation losses and sample grids are computed on the training thread`);
+    for (const { reject, timer } of this.pending.values()) {
+      clearTimeout(timer);
+      reject(new Error(`the checkpoint thread ${why ?? 'was closed'}`));
+    }
+    this.pending.clear();
+    const worker = this.worker;
+    this.worker = undefined;
+    if (why && worker) void worker.terminate();
+  }
+}
+
+/** The thread's module beside this one: compiled JavaScript in `dist/`, TypeScript from the sources. */
+function threadEntry(): string {
+  const compiled = join(__dirname, 'checkpoint-worker.thread.js');
+  return existsSync(compiled) ? compiled : join(__dirname, 'checkpoint-worker.thread.ts');
+}
