@@ -9,6 +9,8 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 export class ArtifactFiles {
   readonly root: string;
   private readonly tmpDir: string;
+  /** Folders this process has made sure exist (made again if a write finds one gone). */
+  private readonly folders = new Set<string>();
 
   constructor(dataDir: string) {
     this.root = resolve(dataDir, 'artifacts');
@@ -35,9 +37,20 @@ export class ArtifactFiles {
    * the old state or the whole new file, never a partial one.
    */
   async write(key: string, bytes: Uint8Array): Promise<void> {
+    try {
+      await this.writeInto(key, bytes);
+    } catch (error) {
+      // A folder made earlier may have been removed since (the artifacts folder cleared by hand).
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || this.folders.size === 0) throw error;
+      this.folders.clear();
+      await this.writeInto(key, bytes);
+    }
+  }
+
+  private async writeInto(key: string, bytes: Uint8Array): Promise<void> {
     const target = this.pathOf(key);
-    await mkdir(this.tmpDir, { recursive: true });
-    await mkdir(dirname(target), { recursive: true });
+    await this.ensureFolder(this.tmpDir);
+    await this.ensureFolder(dirname(target));
     const temp = join(this.tmpDir, `${randomUUID()}.part`);
     try {
       const handle = await open(temp, 'wx');
@@ -53,6 +66,12 @@ export class ArtifactFiles {
       throw error;
     }
     await syncDirectory(dirname(target));
+  }
+
+  private async ensureFolder(path: string): Promise<void> {
+    if (this.folders.has(path)) return;
+    await mkdir(path, { recursive: true });
+    this.folders.add(path);
   }
 
   /** Removes files; missing ones are fine (deletes are idempotent). */

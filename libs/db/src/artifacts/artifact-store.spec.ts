@@ -86,6 +86,15 @@ describe.each(PROVIDERS)('ArtifactStore on %s', (provider) => {
     await expect(db.artifacts.path(artifact.id)).rejects.toMatchObject({ code: 'NOT_FOUND', details: { what: 'artifact file' } });
   });
 
+  it('stores again after its folders were removed from under it (they are made once, then remembered)', async () => {
+    const { db, dataDir } = t();
+    const first = await db.artifacts.put(bytes, { kind: 'log', mediaType: 'text/plain' });
+    await rm(join(dataDir, 'artifacts'), { recursive: true });
+    const second = await db.artifacts.put(bytes, { kind: 'log', mediaType: 'text/plain' });
+    expect(await db.artifacts.read(second.id)).toEqual(bytes);
+    await expect(db.artifacts.read(first.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it("refuses to delete a dataset's tensor file on its own", async () => {
     const { db } = t();
     const dataset = await givenDataset(db);
