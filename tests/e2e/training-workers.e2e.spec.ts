@@ -40,7 +40,8 @@ async function startWorker(): Promise<TrainingProcess> {
   const worker = await launchTrainingProcess(`worker-${++launched}`, {
     dataDir: stack.dataDir,
     databaseUrl: database.url,
-    env: { ...QUEUE_ENV, GENLAB_TRAINING_ROLE: 'worker' },
+    // At log level: the output says whether the checkpoint thread came up.
+    env: { ...QUEUE_ENV, GENLAB_TRAINING_ROLE: 'worker', GENLAB_LOG_LEVEL: 'log' },
   });
   workers.push(worker);
   return worker;
@@ -154,8 +155,11 @@ describe('training workers on Redis and PostgreSQL', () => {
     expect(resumed.worker).not.toBe(run.worker);
     expect(new Set(done.map((r) => r.worker)).size).toBeGreaterThanOrEqual(2);
     await expectIntactHistories(ids, 300);
-    // The compiled services' checkpoint threads started and scored without a failure.
-    for (const w of workers) expect(w.child.recentOutput()).not.toMatch(/checkpoint thread/);
+    // The compiled services' checkpoint threads came up, and nothing they were given failed.
+    for (const w of workers) {
+      expect(w.child.recentOutput()).toMatch(/checkpoint thread ready \(wasm\)/);
+      expect(w.child.recentOutput()).not.toMatch(/checkpoint thread (failed|exited|did not)|on the checkpoint thread failed/);
+    }
   });
 
   it('survive SIGKILL again and again, at random moments and in the middle of checkpointing', async () => {

@@ -101,9 +101,9 @@ export interface GenlabConfig {
   /** 'tokens': every RPC needs a bearer token whose role allows it; 'open': no checks (loopback hosts only). */
   auth: Env['GENLAB_AUTH'];
   /**
-   * Share of a run's training time its checkpoints' sample grids may take: 1 (the default)
-   * draws one at every checkpoint; lower it (e.g. 0.02) to trade pictures for speed. The last
-   * step always gets one.
+   * Share of a run's training time its checkpoints' sample grids may take from the training
+   * thread (with the checkpoint thread, only the sampling): 1 (the default) draws one at every
+   * checkpoint; lower it (e.g. 0.02) to trade pictures for speed. The last step always gets one.
    */
   sampleGridShare: number;
   /**

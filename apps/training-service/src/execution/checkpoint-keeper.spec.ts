@@ -66,7 +66,9 @@ describe('CheckpointKeeper', () => {
   it('scores checkpoints and draws their grids on the checkpoint thread once it is ready, as the training thread does; what the thread fails is done here', async () => {
     const { db } = scratch;
     const { backend } = await initCompute({ logger: false });
-    const thread = new CheckpointWorker(quiet);
+    const warnings: string[] = [];
+    const noting: LoggerService = { ...quiet, warn: (message: unknown) => void warnings.push(String(message)) };
+    const thread = new CheckpointWorker(noting);
     thread.start(backend);
     for (const deadline = Date.now() + 60_000; !thread.ready && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(thread.ready).toBe(true);
@@ -91,17 +93,31 @@ describe('CheckpointKeeper', () => {
     const pictures: Buffer[] = [];
     const inline = await keeperFor(() => Promise.resolve());
     const expected = await losses(inline.keeper, inline.run.id, () => undefined);
-    const threaded = await keeperFor(() => Promise.resolve(), thread);
+    const threaded = await keeperFor(() => Promise.resolve(), thread, noting);
     expect(await losses(threaded.keeper, threaded.run.id, () => undefined)).toEqual(expected);
+    expect(warnings).toEqual([]); // all of it was done on the thread
     // The thread ends while a checkpoint is being scored: that one is scored here, from its bytes.
-    const warnings: string[] = [];
-    const orphaned = await keeperFor(() => Promise.resolve(), thread, { ...quiet, warn: (message: unknown) => void warnings.push(String(message)) });
+    const orphaned = await keeperFor(() => Promise.resolve(), thread, noting);
     let closing: Promise<void> | undefined;
     expect(await losses(orphaned.keeper, orphaned.run.id, () => void (closing ??= thread.close()))).toEqual(expected);
     await closing;
-    expect(warnings).toEqual([expect.stringMatching(/checkpoint thread failed .*scoring it here/)]);
+    expect(warnings).toEqual([expect.stringMatching(/checkpoint thread was closed.*scoring it here/)]);
     // The same sample grids, drawn here, on the thread, and by the thread or here when it ended.
     for (const picture of pictures.slice(steps.length)) expect(Buffer.compare(picture, pictures[pictures.indexOf(picture) % steps.length] as Buffer)).toBe(0);
     expect(expected.every((loss) => Number.isFinite(loss))).toBe(true);
+  });
+
+  it('writes nothing that stays when the loss cannot be scored, on the thread or here: the bytes are deleted, and settle reports why', async () => {
+    const { db } = scratch;
+    const failed = () => Promise.reject(new Error('the thread failed it'));
+    const failing = { ready: true, score: failed, draw: failed } as unknown as CheckpointWorker;
+    const { run, keeper } = await keeperFor(() => Promise.resolve(), failing);
+    // The fallback cannot score either: the model was made for other data than the held-out points.
+    const model = createModel('vae', SMALL_VAE, { dataShape: [3], seed: 1 });
+    await keeper.save(model, 16);
+    await expect(keeper.settle()).rejects.toThrow();
+    expect(await db.checkpoints.listByRun(run.id)).toEqual([]);
+    expect(await db.artifacts.list({ runId: run.id, kind: 'checkpoint' })).toEqual([]);
+    model.dispose();
   });
 });

@@ -31,7 +31,7 @@ export interface CheckpointKeeperOptions {
   readonly totalSteps: number;
   /** Share of the run's time sample grids may take (GENLAB_SAMPLE_GRID_SHARE); 1: every checkpoint gets one. */
   readonly gridShare: number;
-  /** Scores validation losses on another thread while training goes on, when it is ready. */
+  /** Scores validation losses and draws sample grids on another thread while training goes on, when it is ready. */
   readonly thread?: CheckpointWorker;
 }
 
@@ -41,8 +41,8 @@ export interface CheckpointKeeperOptions {
  *   1. the model's bytes (weights, optimiser and RNG state; the step fixes the data order)
  *      are taken before training continues; the rest runs in the background, overlapping
  *      the next steps;
- *   2. the validation loss is scored from those bytes on the checkpoint thread (or, without
- *      one, from the model before training continues),
+ *   2. the validation loss is scored from those bytes on the checkpoint thread (or from the
+ *      model, before training continues, when the thread is not ready and at the last step),
  *   3. every metric point up to this step is stored (a resumed run re-logs only later ones),
  *   4. and, side by side with 2 and 3, the bytes are written to the artifact store (temp
  *      file, fsync, rename);
@@ -247,9 +247,10 @@ export class CheckpointKeeper {
   /**
    * A sample grid is a convenience, and drawing one (sampling, rendering, encoding a PNG) can
    * cost as much as tens of training steps of a small model: with a share below 1, checkpoints
-   * get one while grids stay within that share of the run's time so far; the last step always
-   * gets one, so room for it is kept (a grid costs about what the last one did): counting
-   * the last step's grid, the grids of a run stay within the share.
+   * get one while the training thread's time on grids stays within that share of the run's
+   * time so far (a picture drawn on the checkpoint thread costs it only the sampling); the last
+   * step always gets one, so room for it is kept (a grid costs about what the last one did):
+   * counting the last step's grid, the grids of a run stay within the share.
    */
   private gridAffordable(step: number): boolean {
     const share = this.options.gridShare;
@@ -278,7 +279,7 @@ export class CheckpointKeeper {
   /**
    * The picture of a checkpoint's samples, for watching a run improve: drawn on the checkpoint
    * thread from now on if it is ready (here if the thread fails it), else here once the record
-   * gets to it. Its time counts against the grids' share either way.
+   * gets to it. What it costs this thread counts against the grids' share.
    */
   private startPicture(samples: Float32Array, dataShape: readonly number[]): () => Promise<Buffer> {
     const draw = () => {
@@ -289,11 +290,7 @@ export class CheckpointKeeper {
     };
     const { thread } = this.options;
     if (!thread?.ready) return async () => draw();
-    const started = performance.now();
-    const drawing = thread.draw(samples, SAMPLE_GRID_COUNT, dataShape).then((png) => {
-      this.spentOnGrids(performance.now() - started, false);
-      return png;
-    }, draw);
+    const drawing = thread.draw(samples, SAMPLE_GRID_COUNT, dataShape).catch(draw);
     drawing.catch(() => undefined); // awaited by the record, which may fail before it gets there
     return () => drawing;
   }

@@ -75,8 +75,8 @@ export class CheckpointWorker {
 
   /** Starts the thread for `backend` once (no-op afterwards, and for backends it cannot run). */
   start(backend: ComputeBackend | undefined): void {
-    if (this.state !== 'idle') return;
-    if (!backend || !THREADABLE.has(backend)) {
+    if (this.state !== 'idle' || !backend) return; // without a backend yet: at the next call
+    if (!THREADABLE.has(backend)) {
       this.state = 'stopped';
       return;
     }
@@ -90,22 +90,20 @@ export class CheckpointWorker {
     }
     this.worker = worker;
     worker.unref();
-    worker.on('message', (reply: CheckpointReply) => this.onReply(reply));
+    worker.on('message', (reply: CheckpointReply) => this.onReply(reply, backend));
     worker.on('error', (error) => this.stop(`failed: ${error.message}`));
     worker.on('exit', (code) => this.stop(`exited (code ${code})`));
   }
 
   /** The validation loss of the checkpoint `bytes` on `examples`; rejects if the thread cannot give it. */
   async score(bytes: Uint8Array, examples: TensorDataset, seed: number): Promise<number | undefined> {
-    // A view is sent as its whole buffer: only the bytes it covers are copied across.
-    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
-    const answer = await this.request((id) => ({ kind: 'score', id, bytes: own, examples, seed }));
+    const answer = await this.request((id) => ({ kind: 'score', id, bytes: ownBuffer(bytes), examples, seed }));
     return answer.kind === 'scored' ? answer.loss : undefined;
   }
 
   /** The PNG picture of `count` samples of shape `dataShape` (`renderExamplesPng`); rejects if the thread cannot draw it. */
   async draw(samples: Float32Array, count: number, dataShape: readonly number[]): Promise<Buffer> {
-    const answer = await this.request((id) => ({ kind: 'draw', id, samples, count, dataShape }));
+    const answer = await this.request((id) => ({ kind: 'draw', id, samples: ownBuffer(samples), count, dataShape }));
     if (answer.kind !== 'drawn') throw new Error(`the checkpoint thread answered a drawing with '${answer.kind}'`);
     return Buffer.from(answer.png.buffer, answer.png.byteOffset, answer.png.byteLength);
   }
@@ -118,7 +116,14 @@ export class CheckpointWorker {
       const timer = setTimeout(() => this.stop(`did not answer within ${REQUEST_TIMEOUT_MS / 60_000} minutes`), REQUEST_TIMEOUT_MS);
       timer.unref();
       this.pending.set(id, { resolve, reject, timer });
-      worker.postMessage(message(id));
+      try {
+        worker.postMessage(message(id));
+      } catch (error) {
+        // Not sent (it could not be cloned): nothing to wait for.
+        clearTimeout(timer);
+        this.pending.delete(id);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
     });
   }
 
@@ -129,10 +134,12 @@ export class CheckpointWorker {
     await worker?.terminate();
   }
 
-  private onReply(reply: CheckpointReply): void {
+  private onReply(reply: CheckpointReply, backend: ComputeBackend): void {
     this.liveTensors = reply.liveTensors;
     if (reply.kind === 'ready') {
-      if (this.state === 'starting') this.state = 'ready';
+      if (this.state !== 'starting') return;
+      this.state = 'ready';
+      this.logger.log(`checkpoint thread ready (${backend}): validation losses and sample grids are computed beside training`);
       return;
     }
     const waiting = this.pending.get(reply.id);
@@ -157,6 +164,11 @@ export class CheckpointWorker {
     this.worker = undefined;
     if (why && worker) void worker.terminate();
   }
+}
+
+/** `array` itself if it spans its whole buffer, else a copy that does: a view is sent as its whole buffer. */
+function ownBuffer<T extends Uint8Array | Float32Array>(array: T): T {
+  return array.byteOffset === 0 && array.byteLength === array.buffer.byteLength ? array : (array.slice() as T);
 }
 
 /** The thread's module beside this one: compiled JavaScript in `dist/`, TypeScript from the sources. */

@@ -16,8 +16,8 @@ import { RunLease } from './run-lease';
 import { CheckpointWorker } from './checkpoint-worker';
 
 /**
- * A run's progress goes out at most this often (and at its first logged step, checkpoints
- * and its end): ten updates a second is all a watcher can see, and a small model logs a
+ * A run's progress goes out at most this often (and at its first logged step, its scheduled
+ * checkpoints, a stop and its end): ten updates a second is all a watcher can see, and a small model logs a
  * loss every few milliseconds. Metric points are not thinned: every logged one is stored
  * and streamed.
  */
@@ -69,7 +69,7 @@ export class RunExecutor {
   readonly worker: string;
   private readonly logger: LoggerService;
   private readonly leases = new Map<string, RunLease>();
-  /** With `settings.checkpointThread`: scores checkpoints' validation losses beside training. */
+  /** With `settings.checkpointThread`: scores checkpoints' validation losses and draws their grids beside training. */
   private readonly thread: CheckpointWorker | undefined;
 
   constructor(

@@ -21,7 +21,8 @@ export interface TrainingLoopOptions {
   checkpointEvery: number;
   /**
    * Report progress at most once in this many milliseconds (default 0: at every logging
-   * step). The first logging step, checkpoints and the last step are always reported.
+   * step). The first logging step, scheduled checkpoints, the last step and a logged step
+   * the run stops after are always reported.
    */
   progressEveryMs?: number;
   /** Usually returns at once (points are buffered); may wait when the buffer is full. */
@@ -62,8 +63,11 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
   /** The last issued step whose loss has not been checked yet. */
   let pending: { step: number; epoch: number; loss: tf.Scalar; read: Promise<tf.TypedArray> } | undefined;
 
-  /** Checks the pending step's loss and logs it; a non-finite outcome if it was not finite. */
-  const settle = async (): Promise<TrainingOutcome | undefined> => {
+  /**
+   * Checks the pending step's loss and logs it; a non-finite outcome if it was not finite.
+   * `stopping`: the run stops after this step, so a logged step's progress goes out unthrottled.
+   */
+  const settle = async (stopping = false): Promise<TrainingOutcome | undefined> => {
     if (!pending) return undefined;
     const { step: at, epoch, loss, read } = pending;
     pending = undefined;
@@ -78,7 +82,7 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
     if (at % options.logEvery === 0 || checkpoint) {
       const now = performance.now();
       await options.onMetrics([{ key: 'train/loss', step: at, value }]);
-      if (!reported || checkpoint || now - windowStart >= progressEveryMs) {
+      if (!reported || checkpoint || stopping || now - windowStart >= progressEveryMs) {
         await options.onProgress({ stepsDone: at, epoch, stepsPerSecond: ((at - windowFrom) * 1000) / Math.max(1, now - windowStart) });
         windowStart = now;
         windowFrom = at;
@@ -99,7 +103,7 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
         }
         if (step >= totalSteps) break;
         if (options.shouldStop()) {
-          const ended = await settle();
+          const ended = await settle(true);
           if (ended) return ended;
           if (step > lastCheckpoint) await options.onCheckpoint(step);
           return { kind: 'stopped', steps: step };

@@ -41,7 +41,7 @@ export class ArtifactFiles {
       await this.writeInto(key, bytes);
     } catch (error) {
       // A folder made earlier may have been removed since (the artifacts folder cleared by hand).
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || this.folders.size === 0) throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       this.folders.clear();
       await this.writeInto(key, bytes);
     }

@@ -86,7 +86,7 @@ describe.each(PROVIDERS)('ArtifactStore on %s', (provider) => {
     await expect(db.artifacts.path(artifact.id)).rejects.toMatchObject({ code: 'NOT_FOUND', details: { what: 'artifact file' } });
   });
 
-  it('stores again after its folders were removed from under it (they are made once, then remembered)', async () => {
+  it('stores again after its folders were removed from under it (it makes them once and remembers them)', async () => {
     const { db, dataDir } = t();
     const first = await db.artifacts.put(bytes, { kind: 'log', mediaType: 'text/plain' });
     await rm(join(dataDir, 'artifacts'), { recursive: true });
