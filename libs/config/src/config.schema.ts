@@ -49,7 +49,7 @@ export const envSchema = z.object({
   GENLAB_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   GENLAB_AUTH: z.enum(['open', 'tokens']).default('open'),
   GENLAB_SAMPLE_GRID_SHARE: z.coerce.number().min(0).max(1).default(1),
-  GENLAB_CHECKPOINT_THREAD: z.enum(['on', 'off']).default('on'),
+  GENLAB_CHECKPOINT_THREAD: z.enum(['grids', 'all', 'off']).default('grids'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -107,11 +107,13 @@ export interface GenlabConfig {
    */
   sampleGridShare: number;
   /**
-   * Score checkpoints' validation losses and draw their sample grids on a thread of their own
-   * while training goes on (wasm and cpu backends; with the native ones, and off, this is done
-   * on the training thread).
+   * What of a checkpoint's work runs on a thread of its own while training goes on (wasm and
+   * cpu backends; with the native ones, everything stays on the training thread): 'grids' (the
+   * default) draws sample-grid pictures there; 'all' also scores validation losses there (from
+   * the checkpoint's bytes: it paid on a small model here and cost more than it saved on
+   * vae-mlp, PERFORMANCE.md); 'off' keeps both on the training thread.
    */
-  checkpointThread: boolean;
+  checkpointThread: Env['GENLAB_CHECKPOINT_THREAD'];
 }
 
 export class ConfigError extends Error {
@@ -167,7 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GenlabConfig {
     logLevel: e.GENLAB_LOG_LEVEL,
     auth: e.GENLAB_AUTH,
     sampleGridShare: e.GENLAB_SAMPLE_GRID_SHARE,
-    checkpointThread: e.GENLAB_CHECKPOINT_THREAD === 'on',
+    checkpointThread: e.GENLAB_CHECKPOINT_THREAD,
   };
 }
 

@@ -12,7 +12,7 @@ const scratch = useScratchDatabase();
 
 const quiet: LoggerService = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
-async function keeperFor(flush: () => Promise<void>, thread?: CheckpointWorker, logger = quiet) {
+async function keeperFor(flush: () => Promise<void>, thread?: CheckpointWorker, logger = quiet, scoreOnThread = true) {
   const { db } = scratch;
   const run = await givenQueuedRun(db, await givenDataset(db));
   const claim = await db.runs.claim(run.id, { worker: 'spec', leaseMs: 30_000 });
@@ -29,6 +29,7 @@ async function keeperFor(flush: () => Promise<void>, thread?: CheckpointWorker, 
     totalSteps: 64,
     gridShare: 1,
     thread,
+    scoreOnThread,
   });
   return { run, keeper };
 }
@@ -96,13 +97,26 @@ describe('CheckpointKeeper', () => {
     const threaded = await keeperFor(() => Promise.resolve(), thread, noting);
     expect(await losses(threaded.keeper, threaded.run.id, () => undefined)).toEqual(expected);
     expect(warnings).toEqual([]); // all of it was done on the thread
+    // Without scoreOnThread (the service's default, 'grids'), only the pictures go to the thread.
+    const asked: string[] = [];
+    const gridsOnly = {
+      get ready() {
+        return thread.ready;
+      },
+      score: (...args: Parameters<CheckpointWorker['score']>) => (asked.push('score'), thread.score(...args)),
+      draw: (...args: Parameters<CheckpointWorker['draw']>) => (asked.push('draw'), thread.draw(...args)),
+    } as unknown as CheckpointWorker;
+    const drawing = await keeperFor(() => Promise.resolve(), gridsOnly, noting, false);
+    expect(await losses(drawing.keeper, drawing.run.id, () => undefined)).toEqual(expected);
+    expect(asked).toEqual(['draw', 'draw']);
+    expect(warnings).toEqual([]);
     // The thread ends while a checkpoint is being scored: that one is scored here, from its bytes.
     const orphaned = await keeperFor(() => Promise.resolve(), thread, noting);
     let closing: Promise<void> | undefined;
     expect(await losses(orphaned.keeper, orphaned.run.id, () => void (closing ??= thread.close()))).toEqual(expected);
     await closing;
     expect(warnings).toEqual([expect.stringMatching(/checkpoint thread was closed.*scoring it here/)]);
-    // The same sample grids, drawn here, on the thread, and by the thread or here when it ended.
+    // The same sample grids, drawn here, on the thread (twice), and by the thread or here when it ended.
     for (const picture of pictures.slice(steps.length)) expect(Buffer.compare(picture, pictures[pictures.indexOf(picture) % steps.length] as Buffer)).toBe(0);
     expect(expected.every((loss) => Number.isFinite(loss))).toBe(true);
   });

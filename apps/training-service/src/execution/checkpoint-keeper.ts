@@ -31,8 +31,9 @@ export interface CheckpointKeeperOptions {
   readonly totalSteps: number;
   /** Share of the run's time sample grids may take (GENLAB_SAMPLE_GRID_SHARE); 1: every checkpoint gets one. */
   readonly gridShare: number;
-  /** Scores validation losses and draws sample grids on another thread while training goes on, when it is ready. */
+  /** Draws sample grids (and, with `scoreOnThread`, scores validation losses) on another thread while training goes on, when it is ready. */
   readonly thread?: CheckpointWorker;
+  readonly scoreOnThread?: boolean;
 }
 
 /**
@@ -41,8 +42,8 @@ export interface CheckpointKeeperOptions {
  *   1. the model's bytes (weights, optimiser and RNG state; the step fixes the data order)
  *      are taken before training continues; the rest runs in the background, overlapping
  *      the next steps;
- *   2. the validation loss is scored from those bytes on the checkpoint thread (or from the
- *      model, before training continues, when the thread is not ready and at the last step),
+ *   2. the validation loss is scored from the model before training continues (or, with
+ *      `scoreOnThread`, from those bytes on the checkpoint thread, but at the last step),
  *   3. every metric point up to this step is stored (a resumed run re-logs only later ones),
  *   4. and, side by side with 2 and 3, the bytes are written to the artifact store (temp
  *      file, fsync, rename);
@@ -91,16 +92,16 @@ export class CheckpointKeeper {
   }
 
   /**
-   * The checkpoint's validation loss, as a promise the record waits for: on the validation
-   * thread when it is ready (the bytes are copied to it), else computed here and now from
-   * the model, before training changes it. The last step's is computed here too: no training
-   * follows to overlap it with, and the model is at hand (the thread loads it from the bytes).
-   * If the thread fails a request, the loss is computed here from the same bytes.
+   * The checkpoint's validation loss, as a promise the record waits for: computed here and
+   * now from the model, before training changes it; or, with `scoreOnThread` and the thread
+   * ready, on the checkpoint thread (the bytes are copied to it), but for the last step's (no
+   * training follows to overlap it with, and the model is at hand). If the thread fails a
+   * request, the loss is computed here from the same bytes.
    */
   private async scoreLater(model: GenerativeModel, bytes: Uint8Array, step: number): Promise<{ loss: Promise<number | undefined> }> {
-    const { run, thread, logger } = this.options;
+    const { run, thread, scoreOnThread, logger } = this.options;
     const seed = deriveSeed(run.seed, 'validation');
-    if (!thread?.ready || step >= this.options.totalSteps || this.examples.count === 0 || !hasValidationLoss(model)) {
+    if (!scoreOnThread || !thread?.ready || step >= this.options.totalSteps || this.examples.count === 0 || !hasValidationLoss(model)) {
       return { loss: Promise.resolve(await validationLoss(model, this.examples, seed)) };
     }
     const loss = thread.score(bytes, this.examples, seed).catch(async (error: unknown) => {

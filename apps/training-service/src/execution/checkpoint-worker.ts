@@ -139,7 +139,7 @@ export class CheckpointWorker {
     if (reply.kind === 'ready') {
       if (this.state !== 'starting') return;
       this.state = 'ready';
-      this.logger.log(`checkpoint thread ready (${backend}): validation losses and sample grids are computed beside training`);
+      this.logger.log(`checkpoint thread ready (${backend})`);
       return;
     }
     const waiting = this.pending.get(reply.id);

@@ -69,7 +69,7 @@ export class RunExecutor {
   readonly worker: string;
   private readonly logger: LoggerService;
   private readonly leases = new Map<string, RunLease>();
-  /** With `settings.checkpointThread`: scores checkpoints' validation losses and draws their grids beside training. */
+  /** With `settings.checkpointThread` 'grids' or 'all': draws checkpoints' grids (and, with 'all', scores their losses) beside training. */
   private readonly thread: CheckpointWorker | undefined;
 
   constructor(
@@ -80,15 +80,15 @@ export class RunExecutor {
   ) {
     this.worker = options.worker ?? `${hostname()}:${process.pid}`;
     this.logger = options.logger ?? new Logger(RunExecutor.name);
-    if (settings.checkpointThread) {
+    if (settings.checkpointThread && settings.checkpointThread !== 'off') {
       this.thread = new CheckpointWorker(this.logger);
       // Started now if the backend is chosen already (else by the first run): it comes up in
-      // the background, and checkpoints are scored on the training thread until it is ready.
+      // the background, and checkpoints' work is done on the training thread until it is ready.
       this.thread.start(getComputeInfo()?.backend);
     }
   }
 
-  /** Ends the checkpoint thread (runs still training score their checkpoints themselves). */
+  /** Ends the checkpoint thread (runs still training do their checkpoints' work themselves). */
   async close(): Promise<void> {
     await this.thread?.close();
   }
@@ -164,6 +164,7 @@ export class RunExecutor {
         totalSteps: plan.totalSteps,
         gridShare: this.settings.sampleGridShare,
         thread: this.thread,
+        scoreOnThread: this.settings.checkpointThread === 'all',
       });
 
       const keeper = checkpoints;
