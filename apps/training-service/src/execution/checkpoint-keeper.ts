@@ -5,10 +5,9 @@ import { renderExamplesPng, type TensorDataset } from '@genlab/data';
 import { retryTransient, type Checkpoint, type Database, type Run } from '@genlab/db';
 import { ErrorCode, invalidArgument, isDomainError } from '@genlab/errors';
 import { loadModel, type GenerativeModel } from '@genlab/models';
-
+import type { CheckpointWorker } from './checkpoint-worker';
 import { lastLine, type MetricWriter } from './metric-writer';
 import { hasValidationLoss, scoredExamples, validationLoss } from './validation-loss';
-import type { CheckpointWorker } from './checkpoint-worker';
 
 const SAMPLE_GRID_COUNT = 64;
 /** What a grid is assumed to cost before one was drawn: on the safe side (a 512×512 scatter PNG takes ~10 ms here, a large model's samples more). */
@@ -43,7 +42,7 @@ export interface CheckpointKeeperOptions {
  *      are taken before training continues; the rest runs in the background, overlapping
  *      the next steps;
  *   2. the validation loss is scored from the model before training continues (or, with
- *      `scoreOnThread`, from those bytes on the checkpoint thread, but at the last step),
+ *      `scoreOnThread`, from those bytes on the checkpoint thread, except at the last step),
  *   3. every metric point up to this step is stored (a resumed run re-logs only later ones),
  *   4. and, side by side with 2 and 3, the bytes are written to the artifact store (temp
  *      file, fsync, rename);
@@ -306,7 +305,6 @@ export class CheckpointKeeper {
       logger.warn(`run ${run.id}: no sample grid at step ${step}: ${lastLine(error)}`);
     }
   }
-
 
   /** Time taken by sample grids so far, and by the last one (its drawing starts it anew). */
   private spentOnGrids(ms: number, newGrid: boolean): void {
