@@ -48,11 +48,11 @@ const REQUEST_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * The work of a checkpoint that does not need the training thread, on a thread of its own:
- * scoring its validation loss and drawing its sample grid's picture. The training thread goes
- * on with the next steps meanwhile, and this work runs on the other core (measured here: a
- * checkpoint's scoring beside the training loop did not slow it). The thread loads each
- * checkpoint from its bytes, as a resumed run would, so the scores are those of the
- * checkpoint as stored.
+ * drawing its sample grid's picture and (GENLAB_CHECKPOINT_THREAD=all) scoring its validation
+ * loss, while the training thread goes on with the next steps. The thread loads a checkpoint
+ * to score from its bytes, as a resumed run would, so the scores are those of the checkpoint
+ * as stored. Pictures paid here; scoring did not by default: copying and reloading a large
+ * checkpoint beside training slowed training more than it saved (PERFORMANCE.md).
  *
  * It starts in the background: until it is `ready` (and if it fails, or the backend is a
  * native one), callers do this work on their own thread. A request that fails on the thread,
