@@ -57,6 +57,7 @@ const DATABASE_URL = arg('database-url', '') || undefined;
 const ONLY = arg('only', '');
 /** GENLAB_CHECKPOINT_THREAD: the service's default, 'grids', unless given. */
 const CHECKPOINT_THREAD = arg('checkpoint-thread', 'grids') as 'grids' | 'all' | 'off';
+if (!['grids', 'all', 'off'].includes(CHECKPOINT_THREAD)) throw new Error('--checkpoint-thread: grids, all or off');
 /** GENLAB_SAMPLE_GRID_SHARE: 0.02 here (the last step's grid, and one mid-run if it fits); the service's default is 1, a grid at every checkpoint. */
 const GRID_SHARE = Number(arg('grid-share', '0.02'));
 const SEED = 3;

@@ -17,9 +17,9 @@ import { CheckpointWorker } from './checkpoint-worker';
 
 /**
  * A run's progress goes out at most this often (and at its first logged step, its scheduled
- * checkpoints, a stop and its end): ten updates a second is all a watcher can see, and a small model logs a
- * loss every few milliseconds. Metric points are not thinned: every logged one is stored
- * and streamed.
+ * checkpoints, a stop and its end): ten updates a second is all a watcher can see, and a
+ * small model logs a loss every few milliseconds. Metric points are not thinned: every
+ * logged one is stored and streamed.
  */
 export const PROGRESS_EVERY_MS = 100;
 
