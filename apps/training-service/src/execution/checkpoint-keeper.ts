@@ -70,7 +70,8 @@ export class CheckpointKeeper {
   private readonly examples: TensorDataset;
 
   constructor(private readonly options: CheckpointKeeperOptions) {
-    this.examples = compact(scoredExamples(options.heldOut));
+    const examples = scoredExamples(options.heldOut);
+    this.examples = options.scoreOnThread ? compact(examples) : examples;
   }
 
   /**
@@ -328,7 +329,7 @@ export class CheckpointKeeper {
   }
 }
 
-/** The examples in arrays of their own: sent to the checkpoint thread, a view would carry its whole buffer along. */
+/** The examples in arrays of their own, for the checkpoint thread: a view would carry its whole buffer along. */
 function compact(examples: TensorDataset): TensorDataset {
   return { ...examples, x: examples.x.slice(), ...(examples.labels ? { labels: examples.labels.slice() } : {}) };
 }
