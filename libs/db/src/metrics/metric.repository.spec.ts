@@ -120,4 +120,24 @@ describe.each(PROVIDERS)('MetricRepository on %s', (provider) => {
     expect(await db.metrics.appendPoints(run.id, [{ key: 'loss', step: 1, value: 9 }, { key: 'loss', step: 2, value: 1 }], { claimToken: current.token })).toBe(1);
     expect((await db.metrics.listPoints(run.id)).map((p) => [p.step, p.value])).toEqual([[1, 2], [2, 1]]);
   });
+
+  it('fences every size of batch (one statement up to 500 points, a transaction above) and refuses once the run has ended or is gone', async () => {
+    const { db } = t();
+    const run = await givenRun(db);
+    const claim = (await db.runs.claim(run.id, { worker: 'w', leaseMs: 60_000 }))!;
+    const curve = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ key: 'loss', step: from + i, value: 1 / (from + i) }));
+    expect(await db.metrics.appendPoints(run.id, curve(1, 500), { claimToken: claim.token })).toBe(500);
+    expect(await db.metrics.appendPoints(run.id, curve(401, 700), { claimToken: claim.token })).toBe(600);
+    expect(await db.metrics.appendPoints(run.id, curve(1, 3), { claimToken: claim.token })).toBe(0); // stored already: not an error
+
+    await db.runs.release(run.id, claim.token, 'completed');
+    const lost = { code: 'FAILED_PRECONDITION', details: { reason: 'CLAIM_LOST' } };
+    await expect(db.metrics.appendPoints(run.id, curve(2_000, 3), { claimToken: claim.token })).rejects.toMatchObject(lost);
+    await expect(db.metrics.appendPoints(run.id, curve(2_000, 501), { claimToken: claim.token })).rejects.toMatchObject(lost);
+    expect(await db.metrics.listPoints(run.id, { afterStep: 1_100 })).toEqual([]);
+    expect((await db.metrics.listPoints(run.id)).length).toBe(1_100);
+
+    await db.runs.delete(run.id);
+    await expect(db.metrics.appendPoints(run.id, curve(1, 3), { claimToken: claim.token })).rejects.toMatchObject({ code: 'NOT_FOUND', details: { what: 'run', id: run.id } });
+  });
 });

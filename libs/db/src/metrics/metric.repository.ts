@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { notFound } from '@genlab/errors';
 import { Prisma, type MetricPoint as MetricPointRow } from '../generated/sqlite/client';
 import { countSchema, parseInput } from '../input-validation';
 import type { DbClient } from '../prisma-client.factory';
 import { requireRun } from '../references';
-import { assertClaim } from '../runs/run-claim';
+import { assertClaim, ClaimLostError } from '../runs/run-claim';
 import type { MetricPoint, MetricPointQuery, NewMetricPoint } from './metric.types';
 
 export interface MetricRepository {
@@ -12,7 +13,7 @@ export interface MetricRepository {
    * already stored is left as it is, so retried writes neither duplicate nor fail.
    * Returns how many points were new. All-or-nothing. With `claimToken`, the write is
    * fenced: it is refused with ClaimLostError unless the run is still running under that
-   * claim (and the claim's heartbeat is renewed).
+   * claim (the heartbeat is the lease's to renew, not the metric writes').
    */
   appendPoints(runId: string, points: readonly NewMetricPoint[], options?: { claimToken?: string }): Promise<number>;
   /** Points in step order (then key). */
@@ -50,11 +51,11 @@ export function createMetricRepository(db: DbClient): MetricRepository {
       const now = new Date();
       // Prisma's createMany has no skipDuplicates on SQLite; ON CONFLICT DO NOTHING is the
       // same statement on both databases (and also absorbs duplicates within one batch).
-      const inserts = (client: Pick<DbClient, '$executeRaw'>) =>
+      const inserts = (client: Pick<DbClient, '$executeRaw'>, runIdSql: Prisma.Sql | string = runId) =>
         chunk(rows, ROWS_PER_INSERT).map((batch) => {
           const values = batch.map((p) => {
             const special = specialOf(p.value);
-            return Prisma.sql`(${runId}, ${p.key}, ${p.step}, ${special ? 0 : p.value}, ${special ?? null}, ${p.time ?? now})`;
+            return Prisma.sql`(${runIdSql}, ${p.key}, ${p.step}, ${special ? 0 : p.value}, ${special ?? null}, ${p.time ?? now})`;
           });
           return client.$executeRaw`
             INSERT INTO "MetricPoint" ("runId", "key", "step", "value", "special", "time")
@@ -62,8 +63,19 @@ export function createMetricRepository(db: DbClient): MetricRepository {
             ON CONFLICT ("runId", "key", "step") DO NOTHING`;
         });
       if (claimToken === undefined) {
+        if (rows.length <= ROWS_PER_INSERT) return (inserts(db) as [Promise<number>])[0];
         const counts = await db.$transaction(inserts(db));
         return counts.reduce((sum, count) => sum + count, 0);
+      }
+      if (rows.length > 0 && rows.length <= ROWS_PER_INSERT) {
+        // One statement, fenced within itself (a transaction around a claim check and the
+        // insert cost several times as much, on the training process's event loop): each
+        // row's run id is read from the run only while it is running under this claim, so
+        // with the claim lost it is NULL, the NOT NULL column refuses the statement and
+        // nothing is written. Any failure is then told apart by looking at the run.
+        const fencedRunId = Prisma.sql`(SELECT "id" FROM "Run" WHERE "id" = ${runId} AND "claimToken" = ${claimToken} AND "status" = 'running')`;
+        const [insert] = inserts(db, fencedRunId) as [Promise<number>];
+        return insert.catch((error: unknown) => rethrowFenced(db, runId, claimToken, error));
       }
       return db.$transaction(async (tx) => {
         await assertClaim(tx, runId, claimToken);
@@ -97,6 +109,20 @@ export function createMetricRepository(db: DbClient): MetricRepository {
       return rows.map(toMetricPoint);
     },
   };
+}
+
+/**
+ * Why a fenced single-statement write failed: NOT_FOUND if the run is gone, ClaimLostError if
+ * it is no longer running under `claimToken` (the statement's NOT NULL refusal), else the
+ * error itself (a transient one is retried by the caller; so is one whose check failed too).
+ */
+async function rethrowFenced(db: DbClient, runId: string, claimToken: string, error: unknown): Promise<never> {
+  const run = await db.run.findUnique({ where: { id: runId }, select: { claimToken: true, status: true } }).catch(() => {
+    throw error;
+  });
+  if (!run) throw notFound('run', runId);
+  if (run.claimToken !== claimToken || run.status !== 'running') throw new ClaimLostError(runId);
+  throw error;
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
