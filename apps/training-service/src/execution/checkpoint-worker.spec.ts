@@ -13,11 +13,11 @@ const heldOut = prepareDataset('vae', SMALL_VAE, ring8.sample(300, 4));
 async function readyWorker(): Promise<CheckpointWorker> {
   const worker = new CheckpointWorker(logger);
   worker.start('wasm');
-  const deadline = Date.now() + 60_000; // the thread compiles the sources with jiti the first time
-  while (!worker.ready) {
-    if (Date.now() > deadline) throw new Error(`the checkpoint thread did not start: ${warnings.join('; ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  // The thread compiles the sources with jiti the first time.
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 60_000).unref());
+  const settled = await Promise.race([worker.settled, timeout]);
+  if (settled !== true) throw new Error(`the checkpoint thread did not start (${settled}): ${warnings.join('; ')}`);
+  expect(worker.ready).toBe(true);
   return worker;
 }
 
@@ -77,6 +77,7 @@ describe('CheckpointWorker', () => {
     worker = new CheckpointWorker(logger);
     worker.start('tensorflow');
     expect(worker.ready).toBe(false);
+    expect(await worker.settled).toBe(false);
     await expect(worker.score(new Uint8Array(8), heldOut, 1)).rejects.toThrow(/not running/);
   });
 
@@ -87,6 +88,7 @@ describe('CheckpointWorker', () => {
     await worker.close();
     await open;
     expect(worker.ready).toBe(false);
+    expect(await worker.settled).toBe(true); // it was up: settling is once, at the start
     model.dispose();
   });
 });

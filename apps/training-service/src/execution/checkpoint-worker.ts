@@ -65,6 +65,9 @@ export class CheckpointWorker {
   private nextId = 1;
   /** Tensors alive on the thread after its last reply (for tests: scoring leaks none). */
   liveTensors: number | undefined;
+  private settle!: (ready: boolean) => void;
+  /** Resolves once the thread is ready (true) or will not be (false: it failed, was closed, or cannot run on the backend). */
+  readonly settled = new Promise<boolean>((resolve) => (this.settle = resolve));
 
   constructor(private readonly logger: LoggerService) {}
 
@@ -78,6 +81,7 @@ export class CheckpointWorker {
     if (this.state !== 'idle' || !backend) return; // without a backend yet: at the next call
     if (!THREADABLE.has(backend)) {
       this.state = 'stopped';
+      this.settle(false);
       return;
     }
     this.state = 'starting';
@@ -139,6 +143,7 @@ export class CheckpointWorker {
     if (reply.kind === 'ready') {
       if (this.state !== 'starting') return;
       this.state = 'ready';
+      this.settle(true);
       this.logger.log(`checkpoint thread ready (${backend})`);
       return;
     }
@@ -154,6 +159,7 @@ export class CheckpointWorker {
   private stop(why: string | undefined): void {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
+    this.settle(false);
     if (why) this.logger.warn(`checkpoint thread ${why}; validation losses and sample grids are computed on the training thread`);
     for (const { reject, timer } of this.pending.values()) {
       clearTimeout(timer);

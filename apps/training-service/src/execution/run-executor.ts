@@ -88,6 +88,11 @@ export class RunExecutor {
     }
   }
 
+  /** Resolves once the checkpoint thread is up (true) or will not be (false; also without one). */
+  checkpointThreadSettled(): Promise<boolean> {
+    return this.thread?.settled ?? Promise.resolve(false);
+  }
+
   /** Ends the checkpoint thread (runs still training do their checkpoints' work themselves). */
   async close(): Promise<void> {
     await this.thread?.close();
