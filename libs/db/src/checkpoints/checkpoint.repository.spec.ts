@@ -87,6 +87,43 @@ describe.each(PROVIDERS)('CheckpointRepository on %s', (provider) => {
     expect(await db.checkpoints.latest(run.id)).toBeNull();
   });
 
+  it('answers a fenced create as an unfenced one: the stored row, ALREADY_EXISTS, INVALID_ARGUMENT, NOT_FOUND, an unowned artifact taken', async () => {
+    const { db } = t();
+    const run = await givenRun(db);
+    const claim = (await db.runs.claim(run.id, { worker: 'w', leaseMs: 60_000 }))!;
+    const fenced = { claimToken: claim.token };
+    const created = await db.checkpoints.create({ runId: run.id, step: 10, artifactId: (await weights(db, run.id)).id, validationLoss: 3.375 }, fenced);
+    expect(created).toMatchObject({ runId: run.id, step: 10, validationLoss: 3.375 });
+    expect(await db.checkpoints.get(created.id)).toEqual(created);
+    const unscored = await db.checkpoints.create({ runId: run.id, step: 20, artifactId: (await weights(db, run.id)).id }, fenced);
+    expect((await db.checkpoints.get(unscored.id)).validationLoss).toBeNull();
+
+    await expect(db.checkpoints.create({ runId: run.id, step: 10, artifactId: (await weights(db, run.id)).id }, fenced)).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    await expect(db.checkpoints.create({ runId: run.id, step: 30, artifactId: created.artifactId }, fenced)).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    const other = await givenRunningRun(db);
+    await expect(db.checkpoints.create({ runId: run.id, step: 30, artifactId: (await weights(db, other.id)).id }, fenced)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    const missing = randomUUID();
+    await expect(db.checkpoints.create({ runId: run.id, step: 30, artifactId: missing }, fenced)).rejects.toMatchObject({ code: 'NOT_FOUND', details: { what: 'artifact', id: missing } });
+    const unowned = await weights(db);
+    await db.checkpoints.create({ runId: run.id, step: 30, artifactId: unowned.id }, fenced);
+    expect((await db.artifacts.get(unowned.id)).runId).toBe(run.id);
+    expect((await db.checkpoints.listByRun(run.id)).map((c) => c.step)).toEqual([10, 20, 30]);
+  });
+
+  it('refuses a fenced prune once the claim is lost, deleting nothing; prunes everything with nothing kept', async () => {
+    const { db } = t();
+    const run = await givenRun(db);
+    const lost = (await db.runs.claim(run.id, { worker: 'old', leaseMs: 60_000 }))!;
+    const c1 = await db.checkpoints.create({ runId: run.id, step: 1, artifactId: (await weights(db, run.id)).id }, { claimToken: lost.token });
+    const current = (await db.runs.claim(run.id, { worker: 'new', leaseMs: 60_000, takeover: true }))!;
+    const c2 = await db.checkpoints.create({ runId: run.id, step: 2, artifactId: (await weights(db, run.id)).id }, { claimToken: current.token });
+    await expect(db.checkpoints.prune(run.id, [c2.id], { claimToken: lost.token })).rejects.toMatchObject({ details: { reason: 'CLAIM_LOST' } });
+    expect((await db.checkpoints.listByRun(run.id)).map((c) => c.id)).toEqual([c1.id, c2.id]);
+    expect(await db.checkpoints.prune(run.id, [], { claimToken: current.token })).toEqual([c1.id, c2.id]);
+    expect(await db.checkpoints.listByRun(run.id)).toEqual([]);
+    await expect(db.checkpoints.prune(randomUUID(), [], { claimToken: current.token })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('prunes what is not kept, sparing evaluated checkpoints, and removes orphaned checkpoint files', async () => {
     const { db } = t();
     const run = await givenRun(db);

@@ -1,12 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode, invalidArgument, notFound } from '@genlab/errors';
 import { z } from 'zod';
 import type { ArtifactFiles } from '../artifacts/artifact-files';
-import type { Checkpoint as CheckpointRow } from '../generated/sqlite/client';
+import { Prisma, type Checkpoint as CheckpointRow } from '../generated/sqlite/client';
 import { countSchema, idSchema, parseInput } from '../input-validation';
 import { hasPrismaCode, PrismaErrorCode } from '../prisma-errors';
 import type { DbClient } from '../prisma-client.factory';
 import { requireRun } from '../references';
-import { assertClaim } from '../runs/run-claim';
+import { assertClaim, ClaimLostError } from '../runs/run-claim';
 import type { Checkpoint, NewCheckpoint } from './checkpoint.types';
 
 export interface CheckpointRepository {
@@ -43,6 +44,10 @@ export function createCheckpointRepository(db: DbClient, files: ArtifactFiles): 
   return {
     async create(input, options = {}) {
       const data = parseInput(newCheckpointSchema, input, 'checkpoint');
+      if (options.claimToken !== undefined) {
+        const created = await createFenced(db, data, options.claimToken);
+        if (created) return created;
+      }
       try {
         const row = await db.$transaction(async (tx) => {
           if (options.claimToken !== undefined) await assertClaim(tx, data.runId, options.claimToken);
@@ -60,11 +65,7 @@ export function createCheckpointRepository(db: DbClient, files: ArtifactFiles): 
         return toCheckpoint(row);
       } catch (error) {
         if (!hasPrismaCode(error, PrismaErrorCode.UniqueViolation)) throw error;
-        throw new DomainError(
-          ErrorCode.AlreadyExists,
-          `run '${data.runId}' already has a checkpoint at step ${data.step}, or artifact '${data.artifactId}' is another checkpoint's`,
-          { runId: data.runId, step: data.step },
-        );
+        throw alreadyExists(data);
       }
     },
 
@@ -87,6 +88,11 @@ export function createCheckpointRepository(db: DbClient, files: ArtifactFiles): 
     },
 
     async prune(runId, keep, options = {}) {
+      if (options.claimToken !== undefined) {
+        const removed = await pruneFenced(db, runId, keep, options.claimToken);
+        await files.remove(removed.keys);
+        return removed.checkpointIds;
+      }
       const removed = await db.$transaction(async (tx) => {
         if (options.claimToken !== undefined) await assertClaim(tx, runId, options.claimToken);
         else await requireRun(tx, runId);
@@ -107,6 +113,81 @@ export function createCheckpointRepository(db: DbClient, files: ArtifactFiles): 
     },
   };
 }
+
+/** The run's id while it runs under `claimToken`, else NULL (which a NOT NULL column refuses): a fence inside one statement. */
+const fencedRunId = (runId: string, claimToken: string) =>
+  Prisma.sql`(SELECT "id" FROM "Run" WHERE "id" = ${runId} AND "claimToken" = ${claimToken} AND "status" = 'running')`;
+
+/**
+ * A claimed run's checkpoint in one statement, fenced within itself (the training process
+ * records one at every checkpoint; a transaction around the checks cost twice as much): the
+ * run id and the artifact id are read back from their rows only if the claim holds and the
+ * artifact is the run's, else NULL, and the NOT NULL columns refuse the statement. A refusal
+ * is then explained by reading the rows. Undefined for an artifact not attached to a run yet:
+ * the caller's transaction attaches it.
+ */
+async function createFenced(db: DbClient, data: NewCheckpoint, claimToken: string): Promise<Checkpoint | undefined> {
+  const checkpoint = { id: randomUUID(), runId: data.runId, step: data.step, artifactId: data.artifactId, validationLoss: data.validationLoss ?? null, createdAt: new Date() };
+  const artifactOfRun = Prisma.sql`(SELECT "id" FROM "Artifact" WHERE "id" = ${data.artifactId} AND "runId" = ${data.runId} AND "datasetId" IS NULL)`;
+  try {
+    await db.$executeRaw`
+      INSERT INTO "Checkpoint" ("id", "runId", "step", "artifactId", "validationLoss", "createdAt")
+      VALUES (${checkpoint.id}, ${fencedRunId(data.runId, claimToken)}, ${data.step}, ${artifactOfRun}, ${checkpoint.validationLoss}, ${checkpoint.createdAt})`;
+    return checkpoint;
+  } catch (error) {
+    const [run, artifact, taken] = await Promise.all([
+      db.run.findUnique({ where: { id: data.runId }, select: { claimToken: true, status: true } }),
+      db.artifact.findUnique({ where: { id: data.artifactId }, select: { runId: true, datasetId: true } }),
+      db.checkpoint.findFirst({ where: { OR: [{ runId: data.runId, step: data.step }, { artifactId: data.artifactId }] }, select: { id: true } }),
+    ]).catch(() => {
+      throw error; // the same outage, most likely: the caller retries
+    });
+    if (!run) throw notFound('run', data.runId);
+    if (run.claimToken !== claimToken || run.status !== 'running') throw new ClaimLostError(data.runId);
+    if (!artifact) throw notFound('artifact', data.artifactId);
+    if (artifact.datasetId !== null || (artifact.runId !== null && artifact.runId !== data.runId)) {
+      throw invalidArgument(`artifact '${data.artifactId}' belongs to another ${artifact.datasetId ? 'dataset' : 'run'}`);
+    }
+    if (artifact.runId === null) return undefined;
+    if (taken) throw alreadyExists(data);
+    throw error;
+  }
+}
+
+/**
+ * A claimed run's prune in two plain statements instead of a transaction: the checkpoints
+ * that would go are listed, then the artifacts are deleted in one statement that checks the
+ * claim, the references and `keep` itself (so a checkpoint an evaluation came to refer to in
+ * between stays); only checkpoints whose artifact that statement deleted are reported. When
+ * nothing was deleted, the run is looked at, so a lost claim is still an error.
+ */
+async function pruneFenced(db: DbClient, runId: string, keep: readonly string[], claimToken: string): Promise<{ checkpointIds: string[]; keys: string[] }> {
+  const notKept = keep.length > 0 ? Prisma.sql`AND c."id" NOT IN (${Prisma.join([...keep])})` : Prisma.empty;
+  const doomed = Prisma.sql`
+    FROM "Checkpoint" c
+    WHERE c."runId" = ${runId} ${notKept} AND NOT EXISTS (SELECT 1 FROM "Evaluation" e WHERE e."checkpointId" = c."id")`;
+  const listed = await db.$queryRaw<{ id: string; artifactId: string }[]>`SELECT c."id", c."artifactId" ${doomed} ORDER BY c."step"`;
+  const deleted = await db.$queryRaw<{ id: string; storageKey: string }[]>`
+    DELETE FROM "Artifact"
+    WHERE "runId" = ${runId} AND "kind" = 'checkpoint'
+      AND EXISTS (SELECT 1 FROM "Run" WHERE "id" = ${runId} AND "claimToken" = ${claimToken} AND "status" = 'running')
+      AND ("id" IN (SELECT c."artifactId" ${doomed}) OR NOT EXISTS (SELECT 1 FROM "Checkpoint" c WHERE c."artifactId" = "Artifact"."id"))
+    RETURNING "id", "storageKey"`;
+  if (deleted.length === 0) {
+    const run = await db.run.findUnique({ where: { id: runId }, select: { claimToken: true, status: true } });
+    if (!run) throw notFound('run', runId);
+    if (run.claimToken !== claimToken || run.status !== 'running') throw new ClaimLostError(runId);
+    return { checkpointIds: [], keys: [] };
+  }
+  const gone = new Set(deleted.map((a) => a.id));
+  return { checkpointIds: listed.filter((c) => gone.has(c.artifactId)).map((c) => c.id), keys: deleted.map((a) => a.storageKey) };
+}
+
+const alreadyExists = (data: NewCheckpoint) =>
+  new DomainError(ErrorCode.AlreadyExists, `run '${data.runId}' already has a checkpoint at step ${data.step}, or artifact '${data.artifactId}' is another checkpoint's`, {
+    runId: data.runId,
+    step: data.step,
+  });
 
 function toCheckpoint(row: CheckpointRow): Checkpoint {
   return {
