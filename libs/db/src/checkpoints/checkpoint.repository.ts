@@ -7,7 +7,7 @@ import { countSchema, idSchema, parseInput } from '../input-validation';
 import { hasPrismaCode, PrismaErrorCode } from '../prisma-errors';
 import type { DbClient } from '../prisma-client.factory';
 import { requireRun } from '../references';
-import { assertClaim, ClaimLostError } from '../runs/run-claim';
+import { assertClaim, claimedRunId, claimRefusal } from '../runs/run-claim';
 import type { Checkpoint, NewCheckpoint } from './checkpoint.types';
 
 export interface CheckpointRepository {
@@ -114,10 +114,6 @@ export function createCheckpointRepository(db: DbClient, files: ArtifactFiles): 
   };
 }
 
-/** The run's id while it runs under `claimToken`, else NULL (which a NOT NULL column refuses): a fence inside one statement. */
-const fencedRunId = (runId: string, claimToken: string) =>
-  Prisma.sql`(SELECT "id" FROM "Run" WHERE "id" = ${runId} AND "claimToken" = ${claimToken} AND "status" = 'running')`;
-
 /**
  * A claimed run's checkpoint in one statement, fenced within itself (the training process
  * records one at every checkpoint; a transaction around the checks cost twice as much): the
@@ -132,18 +128,17 @@ async function createFenced(db: DbClient, data: NewCheckpoint, claimToken: strin
   try {
     await db.$executeRaw`
       INSERT INTO "Checkpoint" ("id", "runId", "step", "artifactId", "validationLoss", "createdAt")
-      VALUES (${checkpoint.id}, ${fencedRunId(data.runId, claimToken)}, ${data.step}, ${artifactOfRun}, ${checkpoint.validationLoss}, ${checkpoint.createdAt})`;
+      VALUES (${checkpoint.id}, ${claimedRunId(data.runId, claimToken)}, ${data.step}, ${artifactOfRun}, ${checkpoint.validationLoss}, ${checkpoint.createdAt})`;
     return checkpoint;
   } catch (error) {
-    const [run, artifact, taken] = await Promise.all([
-      db.run.findUnique({ where: { id: data.runId }, select: { claimToken: true, status: true } }),
+    const [refusal, artifact, taken] = await Promise.all([
+      claimRefusal(db, data.runId, claimToken),
       db.artifact.findUnique({ where: { id: data.artifactId }, select: { runId: true, datasetId: true } }),
       db.checkpoint.findFirst({ where: { OR: [{ runId: data.runId, step: data.step }, { artifactId: data.artifactId }] }, select: { id: true } }),
     ]).catch(() => {
       throw error; // the same outage, most likely: the caller retries
     });
-    if (!run) throw notFound('run', data.runId);
-    if (run.claimToken !== claimToken || run.status !== 'running') throw new ClaimLostError(data.runId);
+    if (refusal) throw refusal;
     if (!artifact) throw notFound('artifact', data.artifactId);
     if (artifact.datasetId !== null || (artifact.runId !== null && artifact.runId !== data.runId)) {
       throw invalidArgument(`artifact '${data.artifactId}' belongs to another ${artifact.datasetId ? 'dataset' : 'run'}`);
@@ -170,13 +165,12 @@ async function pruneFenced(db: DbClient, runId: string, keep: readonly string[],
   const deleted = await db.$queryRaw<{ id: string; storageKey: string }[]>`
     DELETE FROM "Artifact"
     WHERE "runId" = ${runId} AND "kind" = 'checkpoint'
-      AND EXISTS (SELECT 1 FROM "Run" WHERE "id" = ${runId} AND "claimToken" = ${claimToken} AND "status" = 'running')
+      AND ${claimedRunId(runId, claimToken)} IS NOT NULL
       AND ("id" IN (SELECT c."artifactId" ${doomed}) OR NOT EXISTS (SELECT 1 FROM "Checkpoint" c WHERE c."artifactId" = "Artifact"."id"))
     RETURNING "id", "storageKey"`;
   if (deleted.length === 0) {
-    const run = await db.run.findUnique({ where: { id: runId }, select: { claimToken: true, status: true } });
-    if (!run) throw notFound('run', runId);
-    if (run.claimToken !== claimToken || run.status !== 'running') throw new ClaimLostError(runId);
+    const refusal = await claimRefusal(db, runId, claimToken);
+    if (refusal) throw refusal;
     return { checkpointIds: [], keys: [] };
   }
   const gone = new Set(deleted.map((a) => a.id));

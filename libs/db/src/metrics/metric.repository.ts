@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { notFound } from '@genlab/errors';
 import { Prisma, type MetricPoint as MetricPointRow } from '../generated/sqlite/client';
 import { countSchema, parseInput } from '../input-validation';
 import type { DbClient } from '../prisma-client.factory';
 import { requireRun } from '../references';
-import { assertClaim, ClaimLostError } from '../runs/run-claim';
+import { assertClaim, claimedRunId, claimRefusal } from '../runs/run-claim';
 import type { MetricPoint, MetricPointQuery, NewMetricPoint } from './metric.types';
 
 export interface MetricRepository {
@@ -73,9 +72,11 @@ export function createMetricRepository(db: DbClient): MetricRepository {
         // row's run id is read from the run only while it is running under this claim, so
         // with the claim lost it is NULL, the NOT NULL column refuses the statement and
         // nothing is written. Any failure is then told apart by looking at the run.
-        const fencedRunId = Prisma.sql`(SELECT "id" FROM "Run" WHERE "id" = ${runId} AND "claimToken" = ${claimToken} AND "status" = 'running')`;
-        const [insert] = inserts(db, fencedRunId) as [Promise<number>];
-        return insert.catch((error: unknown) => rethrowFenced(db, runId, claimToken, error));
+        const [insert] = inserts(db, claimedRunId(runId, claimToken)) as [Promise<number>];
+        return insert.catch(async (error: unknown) => {
+          // A lookup that fails too is the same outage, most likely: the error is retried.
+          throw (await claimRefusal(db, runId, claimToken).catch(() => undefined)) ?? error;
+        });
       }
       return db.$transaction(async (tx) => {
         await assertClaim(tx, runId, claimToken);
@@ -109,20 +110,6 @@ export function createMetricRepository(db: DbClient): MetricRepository {
       return rows.map(toMetricPoint);
     },
   };
-}
-
-/**
- * Why a fenced single-statement write failed: NOT_FOUND if the run is gone, ClaimLostError if
- * it is no longer running under `claimToken` (the statement's NOT NULL refusal), else the
- * error itself (a transient one is retried by the caller; so is one whose check failed too).
- */
-async function rethrowFenced(db: DbClient, runId: string, claimToken: string, error: unknown): Promise<never> {
-  const run = await db.run.findUnique({ where: { id: runId }, select: { claimToken: true, status: true } }).catch(() => {
-    throw error;
-  });
-  if (!run) throw notFound('run', runId);
-  if (run.claimToken !== claimToken || run.status !== 'running') throw new ClaimLostError(runId);
-  throw error;
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

@@ -1,5 +1,5 @@
-import { DomainError, ErrorCode } from '@genlab/errors';
-import type { Prisma } from '../generated/sqlite/client';
+import { DomainError, ErrorCode, notFound } from '@genlab/errors';
+import { Prisma } from '../generated/sqlite/client';
 import { requireRun } from '../references';
 
 /**
@@ -30,4 +30,24 @@ export async function assertClaim(tx: Prisma.TransactionClient, runId: string, c
   if (count === 1) return;
   await requireRun(tx, runId);
   throw new ClaimLostError(runId);
+}
+
+/**
+ * The fence inside a single statement, where a transaction around a check and the write
+ * would cost several times as much: SQL for the run's id while it is running under
+ * `claimToken`, else NULL. Written into a NOT NULL column, a lost claim makes the statement
+ * fail and write nothing (`claimRefusal` then tells why).
+ */
+export const claimedRunId = (runId: string, claimToken: string): Prisma.Sql =>
+  Prisma.sql`(SELECT "id" FROM "Run" WHERE "id" = ${runId} AND "claimToken" = ${claimToken} AND "status" = 'running')`;
+
+/**
+ * Why a fenced write would be refused: NOT_FOUND if the run is gone, ClaimLostError if it is
+ * no longer running under `claimToken`; undefined while the claim holds.
+ */
+export async function claimRefusal(client: Prisma.TransactionClient, runId: string, claimToken: string): Promise<DomainError | undefined> {
+  const run = await client.run.findUnique({ where: { id: runId }, select: { claimToken: true, status: true } });
+  if (!run) return notFound('run', runId);
+  if (run.claimToken !== claimToken || run.status !== 'running') return new ClaimLostError(runId);
+  return undefined;
 }
