@@ -184,8 +184,9 @@ async function platform(db: Database, queue: RunQueue, bus: RunEventBus, stream:
 /**
  * The one-sided 95 % upper confidence bound of the median of `values`, free of any assumption
  * about their distribution: the k-th smallest, for the least k with P(Binomial(n, ½) ≤ k − 1)
- * ≥ 0.95 (the median is above it only if at most k − 1 values fell below the median).
- * Undefined below 5 values, where no order statistic reaches 95 %.
+ * ≥ 0.95 (the median exceeds it only if at least k values fell below the median, which has a
+ * probability of at most 5 %). Undefined below 5 values, where no order statistic reaches 95 %
+ * (printed as null).
  */
 function medianUpper95(values: number[]): number | undefined {
   const n = values.length;
@@ -279,7 +280,7 @@ async function main(): Promise<void> {
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
       if (values.length < 2) return { pairedMean: mean };
       const stdErr = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1) / values.length);
-      return { pairedMean: mean, pairedStdErr: stdErr, pairedUpper95: mean + studentT95(values.length - 1) * stdErr, pairedMedianUpper95: medianUpper95(values) };
+      return { pairedMean: mean, pairedStdErr: stdErr, pairedUpper95: mean + studentT95(values.length - 1) * stdErr, pairedMedianUpper95: medianUpper95(values) ?? null };
     };
     const common = { backend: compute.backend, workload: WORKLOAD, steps: STEPS, checkpointEvery: CHECKPOINT_EVERY, queue: queue.kind, database: db.provider, rounds: ROUNDS };
     const figures = [

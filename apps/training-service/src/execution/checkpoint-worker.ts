@@ -66,7 +66,10 @@ export class CheckpointWorker {
   /** Tensors alive on the thread after its last reply (for tests: scoring leaks none). */
   liveTensors: number | undefined;
   private settle!: (ready: boolean) => void;
-  /** Resolves once the thread is ready (true) or will not be (false: it failed, was closed, or cannot run on the backend). */
+  /**
+   * Resolves once the thread is ready (true) or will not be (false: it failed, was closed, or
+   * cannot run on the backend); pending while it waits for `start` to be given a backend.
+   */
   readonly settled = new Promise<boolean>((resolve) => (this.settle = resolve));
 
   constructor(private readonly logger: LoggerService) {}

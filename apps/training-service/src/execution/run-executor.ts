@@ -88,7 +88,10 @@ export class RunExecutor {
     }
   }
 
-  /** Resolves once the checkpoint thread is up (true) or will not be (false; also without one). */
+  /**
+   * Resolves once the checkpoint thread is up (true) or will not be (false; at once without
+   * one). Pending until a compute backend is chosen, if none was when the executor was made.
+   */
   checkpointThreadSettled(): Promise<boolean> {
     return this.thread?.settled ?? Promise.resolve(false);
   }

@@ -104,6 +104,7 @@ describe.each(PROVIDERS)('CheckpointRepository on %s', (provider) => {
     await expect(db.checkpoints.create({ runId: run.id, step: 30, artifactId: (await weights(db, other.id)).id }, fenced)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     const missing = randomUUID();
     await expect(db.checkpoints.create({ runId: run.id, step: 30, artifactId: missing }, fenced)).rejects.toMatchObject({ code: 'NOT_FOUND', details: { what: 'artifact', id: missing } });
+    await expect(db.checkpoints.create({ runId: missing, step: 30, artifactId: (await weights(db)).id }, fenced)).rejects.toMatchObject({ code: 'NOT_FOUND', details: { what: 'run', id: missing } });
     const unowned = await weights(db);
     await db.checkpoints.create({ runId: run.id, step: 30, artifactId: unowned.id }, fenced);
     expect((await db.artifacts.get(unowned.id)).runId).toBe(run.id);
@@ -117,10 +118,16 @@ describe.each(PROVIDERS)('CheckpointRepository on %s', (provider) => {
     const c1 = await db.checkpoints.create({ runId: run.id, step: 1, artifactId: (await weights(db, run.id)).id }, { claimToken: lost.token });
     const current = (await db.runs.claim(run.id, { worker: 'new', leaseMs: 60_000, takeover: true }))!;
     const c2 = await db.checkpoints.create({ runId: run.id, step: 2, artifactId: (await weights(db, run.id)).id }, { claimToken: current.token });
+    const orphan = await weights(db, run.id);
     await expect(db.checkpoints.prune(run.id, [c2.id], { claimToken: lost.token })).rejects.toMatchObject({ details: { reason: 'CLAIM_LOST' } });
     expect((await db.checkpoints.listByRun(run.id)).map((c) => c.id)).toEqual([c1.id, c2.id]);
-    expect(await db.checkpoints.prune(run.id, [], { claimToken: current.token })).toEqual([c1.id, c2.id]);
+    expect((await db.artifacts.get(orphan.id)).id).toBe(orphan.id); // not even the orphan went
+    // A checkpoint on an artifact of another kind (taken over unowned) goes too.
+    const other = await db.artifacts.put(Buffer.from('weights'), { kind: 'model', mediaType: 'application/octet-stream' });
+    const c3 = await db.checkpoints.create({ runId: run.id, step: 3, artifactId: other.id }, { claimToken: current.token });
+    expect(await db.checkpoints.prune(run.id, [], { claimToken: current.token })).toEqual([c1.id, c2.id, c3.id]);
     expect(await db.checkpoints.listByRun(run.id)).toEqual([]);
+    await expect(db.artifacts.get(orphan.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(db.checkpoints.prune(randomUUID(), [], { claimToken: current.token })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 

@@ -7,7 +7,9 @@ import { countSchema, idSchema, parseInput } from '../input-validation';
 import { hasPrismaCode, PrismaErrorCode } from '../prisma-errors';
 import type { DbClient } from '../prisma-client.factory';
 import { requireRun } from '../references';
-import { assertClaim, claimedRunId, claimRefusal } from '../runs/run-claim';
+import type { DatabaseProvider } from '../migrations/database-target';
+import { isTransientDatabaseError } from '../resilience/transient-errors';
+import { assertClaim, claimedRun, claimRefusal } from '../runs/run-claim';
 import type { Checkpoint, NewCheckpoint } from './checkpoint.types';
 
 export interface CheckpointRepository {
@@ -40,12 +42,12 @@ const newCheckpointSchema = z.object({
   validationLoss: z.number().optional(),
 });
 
-export function createCheckpointRepository(db: DbClient, files: ArtifactFiles): CheckpointRepository {
+export function createCheckpointRepository(db: DbClient, files: ArtifactFiles, provider: DatabaseProvider): CheckpointRepository {
   return {
     async create(input, options = {}) {
       const data = parseInput(newCheckpointSchema, input, 'checkpoint');
       if (options.claimToken !== undefined) {
-        const created = await createFenced(db, data, options.claimToken);
+        const created = await createFenced(db, provider, data, options.claimToken);
         if (created) return created;
       }
       try {
@@ -89,13 +91,12 @@ export function createCheckpointRepository(db: DbClient, files: ArtifactFiles): 
 
     async prune(runId, keep, options = {}) {
       if (options.claimToken !== undefined) {
-        const removed = await pruneFenced(db, runId, keep, options.claimToken);
+        const removed = await pruneFenced(db, provider, runId, keep, options.claimToken);
         await files.remove(removed.keys);
         return removed.checkpointIds;
       }
       const removed = await db.$transaction(async (tx) => {
-        if (options.claimToken !== undefined) await assertClaim(tx, runId, options.claimToken);
-        else await requireRun(tx, runId);
+        await requireRun(tx, runId);
         const doomed = await tx.checkpoint.findMany({
           where: { runId, id: { notIn: [...keep] }, evaluations: { none: {} } },
           select: { id: true, artifactId: true },
@@ -116,27 +117,28 @@ export function createCheckpointRepository(db: DbClient, files: ArtifactFiles): 
 
 /**
  * A claimed run's checkpoint in one statement, fenced within itself (the training process
- * records one at every checkpoint; a transaction around the checks cost twice as much): the
+ * records one at every checkpoint; a transaction around the checks cost five times as much): the
  * run id and the artifact id are read back from their rows only if the claim holds and the
  * artifact is the run's, else NULL, and the NOT NULL columns refuse the statement. A refusal
  * is then explained by reading the rows. Undefined for an artifact not attached to a run yet:
  * the caller's transaction attaches it.
  */
-async function createFenced(db: DbClient, data: NewCheckpoint, claimToken: string): Promise<Checkpoint | undefined> {
+async function createFenced(db: DbClient, provider: DatabaseProvider, data: NewCheckpoint, claimToken: string): Promise<Checkpoint | undefined> {
   const checkpoint = { id: randomUUID(), runId: data.runId, step: data.step, artifactId: data.artifactId, validationLoss: data.validationLoss ?? null, createdAt: new Date() };
   const artifactOfRun = Prisma.sql`(SELECT "id" FROM "Artifact" WHERE "id" = ${data.artifactId} AND "runId" = ${data.runId} AND "datasetId" IS NULL)`;
   try {
     await db.$executeRaw`
+      WITH ${claimedRun(data.runId, claimToken, provider)}
       INSERT INTO "Checkpoint" ("id", "runId", "step", "artifactId", "validationLoss", "createdAt")
-      VALUES (${checkpoint.id}, ${claimedRunId(data.runId, claimToken)}, ${data.step}, ${artifactOfRun}, ${checkpoint.validationLoss}, ${checkpoint.createdAt})`;
+      VALUES (${checkpoint.id}, (SELECT "id" FROM "claimed"), ${data.step}, ${artifactOfRun}, ${checkpoint.validationLoss}, ${checkpoint.createdAt})`;
     return checkpoint;
   } catch (error) {
     const [refusal, artifact, taken] = await Promise.all([
       claimRefusal(db, data.runId, claimToken),
       db.artifact.findUnique({ where: { id: data.artifactId }, select: { runId: true, datasetId: true } }),
       db.checkpoint.findFirst({ where: { OR: [{ runId: data.runId, step: data.step }, { artifactId: data.artifactId }] }, select: { id: true } }),
-    ]).catch(() => {
-      throw error; // the same outage, most likely: the caller retries
+    ]).catch((lookup: unknown) => {
+      throw isTransientDatabaseError(error) ? error : lookup; // the same outage, most likely: the caller retries
     });
     if (refusal) throw refusal;
     if (!artifact) throw notFound('artifact', data.artifactId);
@@ -156,17 +158,24 @@ async function createFenced(db: DbClient, data: NewCheckpoint, claimToken: strin
  * between stays); only checkpoints whose artifact that statement deleted are reported. When
  * nothing was deleted, the run is looked at, so a lost claim is still an error.
  */
-async function pruneFenced(db: DbClient, runId: string, keep: readonly string[], claimToken: string): Promise<{ checkpointIds: string[]; keys: string[] }> {
+async function pruneFenced(
+  db: DbClient,
+  provider: DatabaseProvider,
+  runId: string,
+  keep: readonly string[],
+  claimToken: string,
+): Promise<{ checkpointIds: string[]; keys: string[] }> {
   const notKept = keep.length > 0 ? Prisma.sql`AND c."id" NOT IN (${Prisma.join([...keep])})` : Prisma.empty;
   const doomed = Prisma.sql`
     FROM "Checkpoint" c
     WHERE c."runId" = ${runId} ${notKept} AND NOT EXISTS (SELECT 1 FROM "Evaluation" e WHERE e."checkpointId" = c."id")`;
   const listed = await db.$queryRaw<{ id: string; artifactId: string }[]>`SELECT c."id", c."artifactId" ${doomed} ORDER BY c."step"`;
   const deleted = await db.$queryRaw<{ id: string; storageKey: string }[]>`
+    WITH ${claimedRun(runId, claimToken, provider)}
     DELETE FROM "Artifact"
-    WHERE "runId" = ${runId} AND "kind" = 'checkpoint'
-      AND ${claimedRunId(runId, claimToken)} IS NOT NULL
-      AND ("id" IN (SELECT c."artifactId" ${doomed}) OR NOT EXISTS (SELECT 1 FROM "Checkpoint" c WHERE c."artifactId" = "Artifact"."id"))
+    WHERE "runId" = ${runId} AND EXISTS (SELECT 1 FROM "claimed")
+      AND ("id" IN (SELECT c."artifactId" ${doomed})
+        OR ("kind" = 'checkpoint' AND NOT EXISTS (SELECT 1 FROM "Checkpoint" c WHERE c."artifactId" = "Artifact"."id")))
     RETURNING "id", "storageKey"`;
   if (deleted.length === 0) {
     const refusal = await claimRefusal(db, runId, claimToken);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { givenRun, givenRunningRun } from '../testing/fixtures';
 import { PROVIDERS, useTestDatabase } from '../testing/test-database';
@@ -139,5 +140,37 @@ describe.each(PROVIDERS)('MetricRepository on %s', (provider) => {
 
     await db.runs.delete(run.id);
     await expect(db.metrics.appendPoints(run.id, curve(1, 3), { claimToken: claim.token })).rejects.toMatchObject({ code: 'NOT_FOUND', details: { what: 'run', id: run.id } });
+  });
+
+  it('refuses a lost claim even when every point is stored already (the fence comes before the duplicates)', async () => {
+    const { db } = t();
+    const run = await givenRun(db);
+    const old = (await db.runs.claim(run.id, { worker: 'old', leaseMs: 60_000 }))!;
+    expect(await db.metrics.appendPoints(run.id, [{ key: 'loss', step: 1, value: 2 }], { claimToken: old.token })).toBe(1);
+    await db.runs.claim(run.id, { worker: 'new', leaseMs: 60_000, takeover: true });
+    await expect(db.metrics.appendPoints(run.id, [{ key: 'loss', step: 1, value: 2 }], { claimToken: old.token })).rejects.toMatchObject({ details: { reason: 'CLAIM_LOST' } });
+  });
+
+  it.runIf(provider === 'postgresql')('orders a fenced write after a takeover in flight: it waits for it, then finds the claim lost', async () => {
+    const { db, databaseUrl } = t();
+    const run = await givenRun(db);
+    const old = (await db.runs.claim(run.id, { worker: 'old', leaseMs: 60_000 }))!;
+    const other = new pg.Client({ connectionString: databaseUrl });
+    await other.connect();
+    try {
+      // Another worker's takeover, not yet committed: it holds the run's row.
+      await other.query('BEGIN');
+      await other.query(`UPDATE "Run" SET "claimToken" = 'taken', "worker" = 'new' WHERE "id" = $1`, [run.id]);
+      let settled = false;
+      const write = db.metrics.appendPoints(run.id, [{ key: 'loss', step: 7, value: 1 }], { claimToken: old.token }).finally(() => (settled = true));
+      write.catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(false); // a plain read of the run would have seen the old claim and written
+      await other.query('COMMIT');
+      await expect(write).rejects.toMatchObject({ details: { reason: 'CLAIM_LOST' } });
+      expect(await db.metrics.listPoints(run.id)).toEqual([]);
+    } finally {
+      await other.end();
+    }
   });
 });

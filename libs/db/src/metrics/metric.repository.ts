@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { Prisma, type MetricPoint as MetricPointRow } from '../generated/sqlite/client';
 import { countSchema, parseInput } from '../input-validation';
+import type { DatabaseProvider } from '../migrations/database-target';
 import type { DbClient } from '../prisma-client.factory';
 import { requireRun } from '../references';
-import { assertClaim, claimedRunId, claimRefusal } from '../runs/run-claim';
+import { assertClaim, claimedRun, fencedWriteError } from '../runs/run-claim';
 import type { MetricPoint, MetricPointQuery, NewMetricPoint } from './metric.types';
 
 export interface MetricRepository {
@@ -12,7 +13,7 @@ export interface MetricRepository {
    * already stored is left as it is, so retried writes neither duplicate nor fail.
    * Returns how many points were new. All-or-nothing. With `claimToken`, the write is
    * fenced: it is refused with ClaimLostError unless the run is still running under that
-   * claim (the heartbeat is the lease's to renew, not the metric writes').
+   * claim (keeping the claim's heartbeat fresh is the run's lease's work, not the writes').
    */
   appendPoints(runId: string, points: readonly NewMetricPoint[], options?: { claimToken?: string }): Promise<number>;
   /** Points in step order (then key). */
@@ -40,7 +41,7 @@ const querySchema = z.object({
 /** 6 bound parameters per row; stays far below SQLite's and PostgreSQL's limits. */
 const ROWS_PER_INSERT = 500;
 
-export function createMetricRepository(db: DbClient): MetricRepository {
+export function createMetricRepository(db: DbClient, provider: DatabaseProvider): MetricRepository {
   return {
     async appendPoints(runId, points, options = {}) {
       const rows = parseInput(pointsSchema, points, 'metric points');
@@ -50,13 +51,15 @@ export function createMetricRepository(db: DbClient): MetricRepository {
       const now = new Date();
       // Prisma's createMany has no skipDuplicates on SQLite; ON CONFLICT DO NOTHING is the
       // same statement on both databases (and also absorbs duplicates within one batch).
-      const inserts = (client: Pick<DbClient, '$executeRaw'>, runIdSql: Prisma.Sql | string = runId) =>
+      const inserts = (client: Pick<DbClient, '$executeRaw'>, fence?: Prisma.Sql) =>
         chunk(rows, ROWS_PER_INSERT).map((batch) => {
+          const runIdSql = fence ? Prisma.sql`(SELECT "id" FROM "claimed")` : runId;
           const values = batch.map((p) => {
             const special = specialOf(p.value);
             return Prisma.sql`(${runIdSql}, ${p.key}, ${p.step}, ${special ? 0 : p.value}, ${special ?? null}, ${p.time ?? now})`;
           });
           return client.$executeRaw`
+            ${fence ? Prisma.sql`WITH ${fence}` : Prisma.empty}
             INSERT INTO "MetricPoint" ("runId", "key", "step", "value", "special", "time")
             VALUES ${Prisma.join(values)}
             ON CONFLICT ("runId", "key", "step") DO NOTHING`;
@@ -68,14 +71,13 @@ export function createMetricRepository(db: DbClient): MetricRepository {
       }
       if (rows.length > 0 && rows.length <= ROWS_PER_INSERT) {
         // One statement, fenced within itself (a transaction around a claim check and the
-        // insert cost several times as much, on the training process's event loop): each
-        // row's run id is read from the run only while it is running under this claim, so
-        // with the claim lost it is NULL, the NOT NULL column refuses the statement and
-        // nothing is written. Any failure is then told apart by looking at the run.
-        const [insert] = inserts(db, claimedRunId(runId, claimToken)) as [Promise<number>];
+        // insert cost twice as much, on the training process's event loop): the rows' run id
+        // is read from the run only while it is running under this claim, so with the claim
+        // lost it is NULL, the NOT NULL column refuses the statement and nothing is written.
+        // A failure is then told apart by looking at the run.
+        const [insert] = inserts(db, claimedRun(runId, claimToken, provider)) as [Promise<number>];
         return insert.catch(async (error: unknown) => {
-          // A lookup that fails too is the same outage, most likely: the error is retried.
-          throw (await claimRefusal(db, runId, claimToken).catch(() => undefined)) ?? error;
+          throw await fencedWriteError(db, runId, claimToken, error);
         });
       }
       return db.$transaction(async (tx) => {
