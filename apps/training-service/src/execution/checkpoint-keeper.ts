@@ -7,7 +7,7 @@ import { ErrorCode, invalidArgument, isDomainError } from '@genlab/errors';
 import { loadModel, type GenerativeModel } from '@genlab/models';
 import type { CheckpointWorker } from './checkpoint-worker';
 import { lastLine, type MetricWriter } from './metric-writer';
-import { hasValidationLoss, scoredExamples, validationLoss } from './validation-loss';
+import { hasValidationLoss, scoredExamples, validationLoss, validationLossOfBytes } from './validation-loss';
 
 const SAMPLE_GRID_COUNT = 64;
 /** What a grid is assumed to cost before one was drawn: on the safe side (a 512×512 scatter PNG takes ~10 ms here, a large model's samples more). */
@@ -104,14 +104,9 @@ export class CheckpointKeeper {
     if (!scoreOnThread || !thread?.ready || step >= this.options.totalSteps || this.examples.count === 0 || !hasValidationLoss(model)) {
       return { loss: Promise.resolve(await validationLoss(model, this.examples, seed)) };
     }
-    const loss = thread.score(bytes, this.examples, seed).catch(async (error: unknown) => {
+    const loss = thread.score(bytes, this.examples, seed).catch((error: unknown) => {
       logger.warn(`run ${run.id}: scoring a checkpoint on the checkpoint thread failed (${lastLine(error)}); scoring it here`);
-      const restored = await loadModel(bytes);
-      try {
-        return await validationLoss(restored, this.examples, seed);
-      } finally {
-        restored.dispose();
-      }
+      return validationLossOfBytes(bytes, this.examples, seed);
     });
     loss.catch(() => undefined); // awaited by the record
     return { loss };

@@ -3,20 +3,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { initCompute, tf } from '@genlab/compute';
 import { renderExamplesPng } from '@genlab/data';
-import { loadModel } from '@genlab/models';
-import { validationLoss } from './validation-loss';
+import { validationLossOfBytes } from './validation-loss';
 import type { CheckpointReply, CheckpointRequest, CheckpointWorkerData } from './checkpoint-worker';
 
 async function answer(request: CheckpointRequest): Promise<CheckpointReply> {
   try {
     // Copied into a buffer of its own: a Buffer may be a view of a larger pool, which a message would carry whole.
     if (request.kind === 'draw') return { kind: 'drawn', id: request.id, png: new Uint8Array(renderExamplesPng(request.samples, request.count, request.dataShape)) };
-    const model = await loadModel(request.bytes);
-    try {
-      return { kind: 'scored', id: request.id, loss: await validationLoss(model, request.examples, request.seed) };
-    } finally {
-      model.dispose();
-    }
+    return { kind: 'scored', id: request.id, loss: await validationLossOfBytes(request.bytes, request.examples, request.seed) };
   } catch (error) {
     return { kind: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error) };
   }

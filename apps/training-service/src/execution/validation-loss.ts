@@ -1,6 +1,6 @@
 import { tf } from '@genlab/compute';
 import { exampleSize, sliceDataset, type TensorDataset } from '@genlab/data';
-import { canComputeElbo, canComputeLogProb, type GenerativeModel } from '@genlab/models';
+import { canComputeElbo, canComputeLogProb, loadModel, type GenerativeModel } from '@genlab/models';
 
 /** Held-out examples scored at every checkpoint: enough for a stable mean, cheap next to training. */
 export const VALIDATION_EXAMPLES = 512;
@@ -40,6 +40,16 @@ export async function validationLoss(model: GenerativeModel, heldOut: TensorData
     }
   }
   return -total / examples.count;
+}
+
+/** `validationLoss` of the model a checkpoint's bytes hold, as a resumed run would load it (disposed after). */
+export async function validationLossOfBytes(bytes: Uint8Array, heldOut: TensorDataset, seed: number): Promise<number | undefined> {
+  const model = await loadModel(bytes);
+  try {
+    return await validationLoss(model, heldOut, seed);
+  } finally {
+    model.dispose();
+  }
 }
 
 /** The examples of `heldOut` that `validationLoss` scores: the first 512. */
