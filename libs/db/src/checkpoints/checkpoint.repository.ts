@@ -8,8 +8,7 @@ import { hasPrismaCode, PrismaErrorCode } from '../prisma-errors';
 import type { DbClient } from '../prisma-client.factory';
 import { requireRun } from '../references';
 import type { DatabaseProvider } from '../migrations/database-target';
-import { isTransientDatabaseError } from '../resilience/transient-errors';
-import { assertClaim, claimedRun, claimRefusal } from '../runs/run-claim';
+import { assertClaim, claimedRun, claimRefusal, explainingFailure } from '../runs/run-claim';
 import type { Checkpoint, NewCheckpoint } from './checkpoint.types';
 
 export interface CheckpointRepository {
@@ -133,13 +132,13 @@ async function createFenced(db: DbClient, provider: DatabaseProvider, data: NewC
       VALUES (${checkpoint.id}, (SELECT "id" FROM "claimed"), ${data.step}, ${artifactOfRun}, ${checkpoint.validationLoss}, ${checkpoint.createdAt})`;
     return checkpoint;
   } catch (error) {
-    const [refusal, artifact, taken] = await Promise.all([
-      claimRefusal(db, data.runId, claimToken),
-      db.artifact.findUnique({ where: { id: data.artifactId }, select: { runId: true, datasetId: true } }),
-      db.checkpoint.findFirst({ where: { OR: [{ runId: data.runId, step: data.step }, { artifactId: data.artifactId }] }, select: { id: true } }),
-    ]).catch((lookup: unknown) => {
-      throw isTransientDatabaseError(error) ? error : lookup; // the same outage, most likely: the caller retries
-    });
+    const [refusal, artifact, taken] = await explainingFailure(error, () =>
+      Promise.all([
+        claimRefusal(db, data.runId, claimToken),
+        db.artifact.findUnique({ where: { id: data.artifactId }, select: { runId: true, datasetId: true } }),
+        db.checkpoint.findFirst({ where: { OR: [{ runId: data.runId, step: data.step }, { artifactId: data.artifactId }] }, select: { id: true } }),
+      ]),
+    );
     if (refusal) throw refusal;
     if (!artifact) throw notFound('artifact', data.artifactId);
     if (artifact.datasetId !== null || (artifact.runId !== null && artifact.runId !== data.runId)) {

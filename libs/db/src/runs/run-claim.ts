@@ -65,14 +65,22 @@ export async function claimRefusal(client: Prisma.TransactionClient, runId: stri
 
 /**
  * What a failed single-statement fenced write reports: the claim's refusal if the run says
- * so, else the write's own error. If the run cannot be read either, the error a retry goes on
- * with: the write's if it is transient, else the lookup's (most likely the same outage), so
- * that the next attempt tells the failure apart.
+ * so, else the write's own error (or, if the run cannot be read either, `explainingFailure`'s
+ * choice).
  */
 export async function fencedWriteError(client: Prisma.TransactionClient, runId: string, claimToken: string, error: unknown): Promise<unknown> {
+  return (await explainingFailure(error, () => claimRefusal(client, runId, claimToken))) ?? error;
+}
+
+/**
+ * Runs `lookup`, which reads what explains the failed write's `error`. If it fails too, it
+ * throws the error a retry goes on with: the write's if it is transient, else the lookup's
+ * (most likely the same outage), so that the next attempt tells the failure apart.
+ */
+export async function explainingFailure<T>(error: unknown, lookup: () => Promise<T>): Promise<T> {
   try {
-    return (await claimRefusal(client, runId, claimToken)) ?? error;
-  } catch (lookup) {
-    return isTransientDatabaseError(error) ? error : lookup;
+    return await lookup();
+  } catch (lookupError) {
+    throw isTransientDatabaseError(error) ? error : lookupError;
   }
 }
