@@ -13,7 +13,8 @@
  *
  *   node libs/models/scripts/run-ts.mjs bench/platform-overhead.ts [--workload ring8|mnist] [--steps 1000]
  *        [--checkpoint-every 100] [--rounds 3] [--redis [url]] [--database-url postgresql://…] [--quick]
- *        [--only bare|platform|stalled] [--no-stalled] [--checkpoint-thread grids|all|off] [--grid-share 0.02]
+ *        [--only bare|platform|stalled|versus] [--no-stalled] [--checkpoint-thread grids|all|off] [--grid-share 0.02]
+ *        [--versus-thread grids|all|off]
  *
  * Goal: ≤ 5 % overhead. Wall time is the figure that matters, but on a shared machine it
  * swings by ±50 % between identical rounds; the process's CPU time (user + system; training,
@@ -26,6 +27,11 @@
  * rounds these are the figures to hold against the goal.
  * `--only` runs one variant (for a CPU profile of it: `node --cpu-prof`); it prints timings, no ratios.
  * `--no-stalled` leaves the stalled client out: rounds take two thirds of the time, for more of them.
+ * `--versus-thread MODE` adds a fourth variant to every round, the platform path with the
+ * checkpoint thread in MODE (an executor and queue of its own), and prints its overhead and its
+ * rounds' own ratios to the first platform variant: an A/B of the two settings from the same
+ * rounds, which sees differences of a percent that separate runs of the bench, minutes apart,
+ * cannot.
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
@@ -63,6 +69,8 @@ const STALLED = !process.argv.includes('--no-stalled');
 /** GENLAB_CHECKPOINT_THREAD: the service's default, 'grids', unless given. */
 const CHECKPOINT_THREAD = arg('checkpoint-thread', 'grids') as 'grids' | 'all' | 'off';
 if (!['grids', 'all', 'off'].includes(CHECKPOINT_THREAD)) throw new Error('--checkpoint-thread: grids, all or off');
+const VERSUS_THREAD = (arg('versus-thread', '') || undefined) as 'grids' | 'all' | 'off' | undefined;
+if (VERSUS_THREAD && !['grids', 'all', 'off'].includes(VERSUS_THREAD)) throw new Error('--versus-thread: grids, all or off');
 /** GENLAB_SAMPLE_GRID_SHARE: 0.02 here (the last step's grid, and one mid-run if it fits); the service's default is 1, a grid at every checkpoint. */
 const GRID_SHARE = Number(arg('grid-share', '0.02'));
 const SEED = 3;
@@ -219,43 +227,54 @@ async function main(): Promise<void> {
   const db = await openDatabase({ dataDir, databaseUrl: DATABASE_URL });
   const prefix = `genlab-bench-${randomUUID().slice(0, 8)}`;
   const bus: RunEventBus = REDIS_URL ? new RedisRunEventBus(new Redis(REDIS_URL), new Redis(REDIS_URL), prefix) : new InProcessRunEventBus();
-  const settings = { keepCheckpoints: 5, heartbeatMs: 2_000, runLeaseMs: 30_000, dbRetryMs: 30_000, sampleGridShare: GRID_SHARE, checkpointThread: CHECKPOINT_THREAD };
-  const executor = new RunExecutor(db, settings, bus, { logger: quiet });
-  const queue: RunQueue = REDIS_URL
-    ? new BullmqRunQueue(db, executor, { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix, concurrency: 1, lockMs: 30_000, leaseMs: 30_000 })
-    : new EmbeddedRunQueue(db, executor, 1);
+  /** An executor and its queue with the checkpoint thread in `mode` (each queue's prefix is its own: BullMQ's workers pull from their own queue). */
+  const path = (mode: 'grids' | 'all' | 'off', name: string) => {
+    const settings = { keepCheckpoints: 5, heartbeatMs: 2_000, runLeaseMs: 30_000, dbRetryMs: 30_000, sampleGridShare: GRID_SHARE, checkpointThread: mode };
+    const executor = new RunExecutor(db, settings, bus, { logger: quiet });
+    const queue: RunQueue = REDIS_URL
+      ? new BullmqRunQueue(db, executor, { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix: `${prefix}:${name}`, concurrency: 1, lockMs: 30_000, leaseMs: 30_000 })
+      : new EmbeddedRunQueue(db, executor, 1);
+    return { executor, queue };
+  };
+  const primary = path(CHECKPOINT_THREAD, 'a');
+  const versus = VERSUS_THREAD ? path(VERSUS_THREAD, 'b') : undefined;
+  const queue = primary.queue;
   const stream = new RunEventStream(db, bus);
   try {
     await queue.start();
+    await versus?.queue.start();
     const dataset = await storeDataset(db, data);
     // Warm-up, as a service that has trained before would be: wasm kernels compiled, database
     // and Redis connections open, the checkpoint thread up (it starts with the executor, and
     // starting it is seconds of compiling beside the first rounds), the platform path's
     // modules loaded and its code optimised.
     await bare(data, { ...config, maxSteps: 20 });
-    await executor.checkpointThreadSettled();
-    await platform(db, queue, bus, stream, dataset, { ...config, maxSteps: 2 * CHECKPOINT_EVERY }, false);
-    const results = { bare: [] as Timing[], platform: [] as Awaited<ReturnType<typeof platform>>[], stalled: [] as Timing[] };
+    for (const p of versus ? [primary, versus] : [primary]) {
+      await p.executor.checkpointThreadSettled();
+      await platform(db, p.queue, bus, stream, dataset, { ...config, maxSteps: 2 * CHECKPOINT_EVERY }, false);
+    }
+    const results = { bare: [] as Timing[], platform: [] as Awaited<ReturnType<typeof platform>>[], stalled: [] as Timing[], versus: [] as Timing[] };
     let last: Awaited<ReturnType<typeof platform>> | undefined;
     const variants = {
       bare: () => bare(data, config),
       platform: () => platform(db, queue, bus, stream, dataset, config, false),
       stalled: () => platform(db, queue, bus, stream, dataset, config, true),
+      versus: () => platform(db, (versus as { queue: RunQueue }).queue, bus, stream, dataset, config, false),
     };
     if (ONLY) {
       const only = variants[ONLY as keyof typeof variants];
-      if (!only) throw new Error('--only: bare, platform or stalled');
+      if (!only || (ONLY === 'versus' && !versus)) throw new Error('--only: bare, platform, stalled, or versus with --versus-thread');
       for (let round = 0; round < ROUNDS; round++) {
         const t = await only();
         console.error(`round ${round + 1}: ${ONLY} ${t.ms.toFixed(0)} ms (cpu ${t.cpuMs.toFixed(0)})`);
       }
       return;
     }
-    const order = (Object.keys(variants) as (keyof typeof variants)[]).filter((k) => STALLED || k !== 'stalled');
+    const order = (Object.keys(variants) as (keyof typeof variants)[]).filter((k) => (STALLED || k !== 'stalled') && (versus || k !== 'versus'));
     for (let round = 0; round < ROUNDS; round++) {
       // The order rotates from round to round, so that no variant always runs first (or
       // right after another): position in a round would otherwise bias the comparison.
-      const timings = {} as { bare: Timing; platform: Awaited<ReturnType<typeof platform>>; stalled?: Timing };
+      const timings = {} as { bare: Timing; platform: Awaited<ReturnType<typeof platform>>; stalled?: Timing; versus?: Timing };
       for (let i = 0; i < order.length; i++) {
         const k = order[(round + i) % order.length] as keyof typeof variants;
         Object.assign(timings, { [k]: await variants[k]() });
@@ -264,25 +283,38 @@ async function main(): Promise<void> {
       results.bare.push(timings.bare);
       results.platform.push(timings.platform);
       if (timings.stalled) results.stalled.push(timings.stalled);
+      if (timings.versus) results.versus.push(timings.versus);
       const show = (t: Timing) => `${t.ms.toFixed(0)} ms (cpu ${t.cpuMs.toFixed(0)})`;
       const stalledShown = timings.stalled ? `, with a stalled client ${show(timings.stalled)}` : '';
-      console.error(`round ${round + 1}: bare ${show(timings.bare)}, platform ${show(timings.platform)}${stalledShown}`);
+      const versusShown = timings.versus ? `, platform with the thread '${VERSUS_THREAD}' ${show(timings.versus)}` : '';
+      console.error(`round ${round + 1}: bare ${show(timings.bare)}, platform ${show(timings.platform)}${stalledShown}${versusShown}`);
     }
     const wall = (k: keyof typeof results) => median(results[k].map((t) => t.ms));
     const cpu = (k: keyof typeof results) => median(results[k].map((t) => t.cpuMs));
     const pct = (x: number, base: number) => (100 * (x - base)) / base;
     /** The median over rounds of each round's own ratio to its bare run: steadier than a ratio of medians when the machine's speed drifts. */
-    const rounds = (k: keyof typeof results, of: 'ms' | 'cpuMs') => results[k].map((t, i) => pct(t[of], (results.bare[i] as Timing)[of]));
+    const rounds = (k: keyof typeof results, of: 'ms' | 'cpuMs', base: keyof typeof results = 'bare') => results[k].map((t, i) => pct(t[of], (results[base][i] as Timing)[of]));
     const paired = (k: keyof typeof results, of: 'ms' | 'cpuMs') => median(rounds(k, of));
-    /** The rounds' own ratios as mean ± standard error, and the one-sided 95 % upper bound (Student's t): what the goal is judged against. */
-    const spread = (k: keyof typeof results, of: 'ms' | 'cpuMs') => {
-      const values = rounds(k, of);
+    /**
+     * The rounds' own ratios (to `base`) as mean ± standard error, and the one-sided 95 % upper
+     * bound (Student's t): what the goal is judged against. For the A/B of two platform
+     * variants, the lower bound too (the two bounds are a 90 % interval).
+     */
+    const spread = (k: keyof typeof results, of: 'ms' | 'cpuMs', base: keyof typeof results = 'bare') => {
+      const values = rounds(k, of, base);
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
       if (values.length < 2) return { pairedMean: mean };
       const stdErr = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1) / values.length);
-      return { pairedMean: mean, pairedStdErr: stdErr, pairedUpper95: mean + studentT95(values.length - 1) * stdErr, pairedMedianUpper95: medianUpper95(values) ?? null };
+      const t = studentT95(values.length - 1);
+      return {
+        pairedMean: mean,
+        pairedStdErr: stdErr,
+        ...(base === 'bare' ? {} : { pairedLower95: mean - t * stdErr }),
+        pairedUpper95: mean + t * stdErr,
+        ...(base === 'bare' ? { pairedMedianUpper95: medianUpper95(values) ?? null } : { pairedMedian: median(values) }),
+      };
     };
-    const common = { backend: compute.backend, workload: WORKLOAD, steps: STEPS, checkpointEvery: CHECKPOINT_EVERY, queue: queue.kind, database: db.provider, rounds: ROUNDS };
+    const common = { backend: compute.backend, checkpointThread: CHECKPOINT_THREAD, workload: WORKLOAD, steps: STEPS, checkpointEvery: CHECKPOINT_EVERY, queue: queue.kind, database: db.provider, rounds: ROUNDS };
     const figures = [
       { name: 'platform/bare-loop', figure: wall('bare') / STEPS, unit: 'ms/step', cpuMsPerStep: cpu('bare') / STEPS, ...common },
       { name: 'platform/full-path', figure: wall('platform') / STEPS, unit: 'ms/step', cpuMsPerStep: cpu('platform') / STEPS, ...common, checkpoints: last?.checkpoints, metricPoints: last?.points, streamedEvents: last?.events },
@@ -294,12 +326,20 @@ async function main(): Promise<void> {
             { name: 'platform/overhead-stalled-client-cpu', figure: pct(cpu('stalled'), cpu('bare')), unit: '% cpu', pairedMedian: paired('stalled', 'cpuMs'), ...common },
           ]
         : []),
+      ...(versus
+        ? [
+            { name: 'platform/overhead-versus', thread: VERSUS_THREAD, figure: pct(wall('versus'), wall('bare')), unit: '% wall', pairedMedian: paired('versus', 'ms'), ...spread('versus', 'ms'), ...common },
+            { name: 'platform/versus-vs-platform', thread: `${VERSUS_THREAD} vs ${CHECKPOINT_THREAD}`, figure: pct(wall('versus'), wall('platform')), unit: '% wall', ...spread('versus', 'ms', 'platform'), ...common },
+            { name: 'platform/versus-vs-platform-cpu', thread: `${VERSUS_THREAD} vs ${CHECKPOINT_THREAD}`, figure: pct(cpu('versus'), cpu('platform')), unit: '% cpu', ...spread('versus', 'cpuMs', 'platform'), ...common },
+          ]
+        : []),
       { name: 'platform/start', figure: median(results.platform.map((t) => t.startMs)), unit: 'ms', note: 'enqueue → first progress event (pickup, claim, model set-up, first log interval)', ...common },
       { name: 'platform/end', figure: median(results.platform.map((t) => t.endMs)), unit: 'ms', note: 'last step reported → completion event (final checkpoint, flush, status)', ...common },
     ];
     for (const f of figures) console.log(JSON.stringify(f));
   } finally {
     await queue.drain();
+    await versus?.queue.drain();
     await bus.dispose();
     if (REDIS_URL) {
       const admin = new Redis(REDIS_URL);

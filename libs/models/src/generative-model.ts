@@ -1,5 +1,6 @@
 import type { tf } from '@genlab/compute';
 import type { ExportedTfjsModel } from './export/tfjs-layers.export';
+import type { TensorRecord } from './serialization/model-bytes';
 import type { ModelFamily } from './model-family';
 
 /**
@@ -67,6 +68,13 @@ export interface GenerativeModel<Config = unknown> {
   trainStep(batch: tf.Tensor, labels?: tf.Tensor1D): tf.Scalar;
   /** Config, weights and optimiser state in one self-describing buffer (see `loadModel`). */
   save(): Promise<Uint8Array>;
+  /**
+   * Replaces the parameters with saved ones (records by name, as `save()` wrote them) of a
+   * model like this one; optimiser, step count and RNG state stay as they were. For scoring a
+   * run's checkpoints one after another on one model (`loadParametersInto`); families with an
+   * estimator (`logProb`, `elbo`) have it.
+   */
+  setParameters?(saved: ReadonlyMap<string, TensorRecord>): void;
   dispose(): void;
 
   /** Per-example log-likelihood in nats, shape `[n]` (log p(x | y) given `options.labels` for conditional models). */

@@ -19,6 +19,7 @@ export {
   familyInfo,
   listFamilies,
   loadModel,
+  loadParametersInto,
   modelConfigJsonSchema,
   parseConfig,
   parseModelFamily,

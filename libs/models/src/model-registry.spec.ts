@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ring8, type TensorDataset } from '@genlab/data';
 import { ErrorCode } from '@genlab/errors';
-import { initCompute } from '@genlab/compute';
+import { initCompute, tf } from '@genlab/compute';
 import {
   assertDatasetFits,
   createModel,
   familyInfo,
   listFamilies,
+  loadParametersInto,
   modelConfigJsonSchema,
   parseConfig,
   prepareDataset,
@@ -190,5 +191,37 @@ describe('family data hooks', () => {
     expect([0, 1, 2, 3].map((c) => subset.labels!.filter((l) => l === c).length)).toEqual([10, 10, 10, 10]);
     expect(trainingExamples('vae', { labelledExamples: 40 }, train, 3).x).toEqual(subset.x);
     expect(trainingExamples('vae', { labelledExamples: 40 }, train, 4).x).not.toEqual(subset.x);
+  });
+});
+
+describe('loadParametersInto', () => {
+  const vae = (config: Record<string, unknown>, numClasses?: number) =>
+    createModel('vae', { likelihood: 'gaussian', latentDim: 2, hiddenDims: [8], ...config }, { dataShape: [2], seed: 1, numClasses });
+  const samples = async (model: ReturnType<typeof vae>) => {
+    const s = model.sample(3, 5);
+    const values = Array.from(await s.data());
+    s.dispose();
+    return values;
+  };
+
+  it('leaves a model unlike the bytes (another config, other classes) as it was, and refuses corrupt bytes before changing anything', async () => {
+    await initCompute({ logger: false });
+    const model = vae({});
+    const conditional = vae({ conditional: true }, 3);
+    const others = [vae({ hiddenDims: [16] }), vae({ latentDim: 3 }), vae({ conditional: true }, 4), vae({})];
+    try {
+      const before = await samples(model);
+      expect(loadParametersInto(model, await others[0]!.save())).toBe(false);
+      expect(loadParametersInto(model, await others[1]!.save())).toBe(false);
+      expect(loadParametersInto(conditional, await others[2]!.save())).toBe(false);
+      const corrupt = await others[3]!.save();
+      corrupt[corrupt.length - 1] ^= 0xff;
+      const tensors = tf.memory().numTensors;
+      expect(() => loadParametersInto(model, corrupt)).toThrow(expect.objectContaining({ code: ErrorCode.InvalidArgument, message: expect.stringMatching(/checksum/) }));
+      expect(tf.memory().numTensors).toBe(tensors);
+      expect(await samples(model)).toEqual(before);
+    } finally {
+      [model, conditional, ...others].forEach((m) => m.dispose());
+    }
   });
 });

@@ -8,7 +8,7 @@ import { assertDatasetSummary, assertLabelsForConditioning, assertLabelledSubset
 import type { CreateModelOptions, GenerativeModel, ModelCapabilities } from './generative-model';
 import type { DensityKind, ModelFactory } from './model-factory';
 import { MODEL_FAMILIES, isModelFamily, type ModelFamily } from './model-family';
-import { decodeModelBytes } from './serialization/model-bytes';
+import { decodeModelBytes, tensorsByName } from './serialization/model-bytes';
 import type { TrainingPlan } from './training-plan';
 import { vaeFactory } from './vae/vae.factory';
 import { madeFactory } from './made/made.factory';
@@ -83,6 +83,33 @@ export async function loadModel(bytes: Uint8Array): Promise<GenerativeModel> {
   assertDataShape(snapshot.dataShape);
   requireCompute();
   return factory.restore({ ...snapshot, config });
+}
+
+/** Where Adam's moments are saved (`optimizer.m.<param>`, `optimizer.v.<param>`): not parameters. */
+const OPTIMIZER_PREFIX = 'optimizer.';
+
+/**
+ * Gives `model` the parameters `bytes` hold if they are a checkpoint of a model like it (the
+ * same family, config, data shape and classes) and it can take them (`setParameters`), and
+ * says whether it did; `false` leaves the model as it was (load the bytes with `loadModel`
+ * then). Only the parameters are read from the bytes, after their checksum: the optimiser's
+ * moments are neither copied nor rebuilt, and the model's own optimiser, step count and RNG
+ * state stay those it had. For scoring a run's successive checkpoints on one model, whose
+ * estimators depend on its parameters and the seed they are given only.
+ */
+export function loadParametersInto(model: GenerativeModel, bytes: Uint8Array): boolean {
+  if (typeof model.setParameters !== 'function') return false;
+  const snapshot = decodeModelBytes(bytes, { tensors: (name) => !name.startsWith(OPTIMIZER_PREFIX) });
+  const classes = (state: Readonly<Record<string, unknown>>) => (typeof state['numClasses'] === 'number' ? state['numClasses'] : 0);
+  const alike =
+    snapshot.family === model.family &&
+    JSON.stringify(snapshot.config) === JSON.stringify(model.config) &&
+    snapshot.dataShape.length === model.dataShape.length &&
+    snapshot.dataShape.every((d, i) => d === model.dataShape[i]) &&
+    classes(snapshot.state) === (model.numClasses ?? 0);
+  if (!alike) return false;
+  model.setParameters(tensorsByName(snapshot));
+  return true;
 }
 
 /**

@@ -104,7 +104,7 @@ export class CheckpointKeeper {
     if (!scoreOnThread || !thread?.ready || step >= this.options.totalSteps || this.examples.count === 0 || !hasValidationLoss(model)) {
       return { loss: Promise.resolve(await validationLoss(model, this.examples, seed)) };
     }
-    const loss = thread.score(bytes, this.examples, seed).catch((error: unknown) => {
+    const loss = thread.score(run.id, bytes, this.examples, seed).catch((error: unknown) => {
       logger.warn(`run ${run.id}: scoring a checkpoint on the checkpoint thread failed (${lastLine(error)}); scoring it here`);
       return validationLossOfBytes(bytes, this.examples, seed);
     });

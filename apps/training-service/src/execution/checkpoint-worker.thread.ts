@@ -1,16 +1,19 @@
 // The checkpoint thread (started by CheckpointWorker): scores checkpoints' bytes on its own
-// TensorFlow.js instance and draws sample grids, one request at a time, in the order they come.
+// TensorFlow.js instance (keeping a run's model for its next checkpoints until the run is
+// released) and draws sample grids, one request at a time, in the order they come.
 import { parentPort, workerData } from 'node:worker_threads';
 import { initCompute, tf } from '@genlab/compute';
 import { renderExamplesPng } from '@genlab/data';
-import { validationLossOfBytes } from './validation-loss';
+import { CheckpointScorer } from './validation-loss';
 import type { CheckpointReply, CheckpointRequest, CheckpointWorkerData } from './checkpoint-worker';
 
-async function answer(request: CheckpointRequest): Promise<CheckpointReply> {
+const scorer = new CheckpointScorer();
+
+async function answer(request: Exclude<CheckpointRequest, { kind: 'release' }>): Promise<CheckpointReply> {
   try {
     // Copied into a buffer of its own: a Buffer may be a view of a larger pool, which a message would carry whole.
     if (request.kind === 'draw') return { kind: 'drawn', id: request.id, png: new Uint8Array(renderExamplesPng(request.samples, request.count, request.dataShape)) };
-    return { kind: 'scored', id: request.id, loss: await validationLossOfBytes(request.bytes, request.examples, request.seed) };
+    return { kind: 'scored', id: request.id, loss: await scorer.score(request.runId, request.bytes, request.examples, request.seed) };
   } catch (error) {
     return { kind: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error) };
   }
@@ -24,6 +27,7 @@ async function main(): Promise<void> {
   let queue = Promise.resolve();
   port.on('message', (request: CheckpointRequest) => {
     queue = queue.then(async () => {
+      if (request.kind === 'release') return scorer.release(request.runId);
       const reply = await answer(request);
       port.postMessage({ ...reply, liveTensors: tf.memory().numTensors } satisfies CheckpointReply);
     });

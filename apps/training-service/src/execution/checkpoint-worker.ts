@@ -14,6 +14,8 @@ export type CheckpointRequest =
   | {
       readonly kind: 'score';
       readonly id: number;
+      /** The checkpoint's run: the thread keeps its model for the run's next checkpoints (`CheckpointScorer`). */
+      readonly runId: string;
       /** A checkpoint's bytes (`GenerativeModel.save()`). */
       readonly bytes: Uint8Array;
       /** The held-out examples to score, prepared for the model. */
@@ -27,7 +29,9 @@ export type CheckpointRequest =
       readonly samples: Float32Array;
       readonly count: number;
       readonly dataShape: readonly number[];
-    };
+    }
+  /** The run has ended here: the thread frees the model it kept for it (no reply). */
+  | { readonly kind: 'release'; readonly runId: string };
 
 export type CheckpointReply = (
   | { kind: 'ready' }
@@ -49,10 +53,9 @@ const REQUEST_TIMEOUT_MS = 10 * 60_000;
 /**
  * The work of a checkpoint that does not need the training thread, on a thread of its own:
  * drawing its sample grid's picture and (GENLAB_CHECKPOINT_THREAD=all) scoring its validation
- * loss, while the training thread goes on with the next steps. The thread loads a checkpoint
- * to score from its bytes, as a resumed run would, so the scores are those of the checkpoint
- * as stored. Pictures paid here; scoring did not by default: copying and reloading a large
- * checkpoint beside training slowed training more than it saved (PERFORMANCE.md).
+ * loss, while the training thread goes on with the next steps. The thread scores a checkpoint
+ * from its bytes, as a resumed run would load them, so the scores are those of the checkpoint
+ * as stored; it builds a run's model once and gives it each later checkpoint's parameters.
  *
  * It starts in the background: until it is `ready` (and if it fails, or the backend is a
  * native one), callers do this work on their own thread. A request that fails on the thread,
@@ -102,10 +105,15 @@ export class CheckpointWorker {
     worker.on('exit', (code) => this.stop(`exited (code ${code})`));
   }
 
-  /** The validation loss of the checkpoint `bytes` on `examples`; rejects if the thread cannot give it. */
-  async score(bytes: Uint8Array, examples: TensorDataset, seed: number): Promise<number | undefined> {
-    const answer = await this.request((id) => ({ kind: 'score', id, bytes: ownBuffer(bytes), examples, seed }));
+  /** The validation loss of run `runId`'s checkpoint `bytes` on `examples`; rejects if the thread cannot give it. */
+  async score(runId: string, bytes: Uint8Array, examples: TensorDataset, seed: number): Promise<number | undefined> {
+    const answer = await this.request((id) => ({ kind: 'score', id, runId, bytes: ownBuffer(bytes), examples, seed }));
     return answer.kind === 'scored' ? answer.loss : undefined;
+  }
+
+  /** Run `runId` has ended here: the model the thread kept to score its checkpoints is freed. */
+  release(runId: string): void {
+    if (this.state === 'ready') this.worker?.postMessage({ kind: 'release', runId } satisfies CheckpointRequest);
   }
 
   /** The PNG picture of `count` samples of shape `dataShape` (`renderExamplesPng`); rejects if the thread cannot draw it. */
@@ -115,7 +123,7 @@ export class CheckpointWorker {
     return Buffer.from(answer.png.buffer, answer.png.byteOffset, answer.png.byteLength);
   }
 
-  private request(message: (id: number) => CheckpointRequest): Promise<Answer> {
+  private request(message: (id: number) => Exclude<CheckpointRequest, { kind: 'release' }>): Promise<Answer> {
     const worker = this.worker;
     if (this.state !== 'ready' || !worker) return Promise.reject(new Error('the checkpoint thread is not running'));
     const id = this.nextId++;

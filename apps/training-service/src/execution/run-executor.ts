@@ -231,6 +231,7 @@ export class RunExecutor {
       });
     } finally {
       await checkpoints?.settle().catch(() => undefined); // a failed run may leave one being recorded
+      this.thread?.release(run.id);
       metrics.close();
       model?.dispose();
     }

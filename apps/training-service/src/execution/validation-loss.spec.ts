@@ -3,7 +3,7 @@ import { initCompute, tf } from '@genlab/compute';
 import { ring8, sliceDataset, type TensorDataset } from '@genlab/data';
 import { createModel, prepareDataset, type GenerativeModel } from '@genlab/models';
 import { SMALL_VAE } from '../testing/training-fixtures';
-import { VALIDATION_EXAMPLES, validationLoss } from './validation-loss';
+import { CheckpointScorer, VALIDATION_EXAMPLES, validationLoss, validationLossOfBytes } from './validation-loss';
 
 type ElboModel = GenerativeModel & { elbo: (x: tf.Tensor, options: { seed: number }) => tf.Tensor1D };
 
@@ -46,5 +46,36 @@ describe('validationLoss', () => {
     expect(loss).toBeCloseTo(negativeElboSum(model, images, 128, 3) / images.count, 4);
     expect(loss).not.toBeCloseTo(negativeElboSum(model, images, images.count, 3) / images.count, 4); // one pass would draw other noise
     model.dispose();
+  });
+
+  it("CheckpointScorer: a run's checkpoints score as each loaded alone; a run's model is kept (the last two runs'), freed on release", async () => {
+    const heldOut = prepareDataset('vae', SMALL_VAE, ring8.sample(600, 4));
+    const x = tf.tensor2d(heldOut.x.slice(0, 128), [64, 2]);
+    const models = [5, 6, 7].map((seed) => createModel('vae', SMALL_VAE, { dataShape: [2], seed }));
+    const before = tf.memory().numTensors;
+    const scorer = new CheckpointScorer(2);
+    const checkpoint = async (run: string, model: GenerativeModel) => {
+      model.trainStep(x).dispose();
+      const bytes = await model.save();
+      expect(await scorer.score(run, bytes, heldOut, 9)).toBe(await validationLossOfBytes(bytes, heldOut, 9));
+    };
+    // Runs a and b take turns: each one's model is built once, then given each new checkpoint's parameters.
+    await checkpoint('a', models[0] as GenerativeModel);
+    await checkpoint('b', models[1] as GenerativeModel);
+    const kept = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      await checkpoint('a', models[0] as GenerativeModel);
+      await checkpoint('b', models[1] as GenerativeModel);
+      expect(tf.memory().numTensors).toBe(kept);
+    }
+    await checkpoint('c', models[2] as GenerativeModel); // run a's model makes room for c's
+    expect(scorer.size).toBe(2);
+    expect(tf.memory().numTensors).toBe(kept);
+    scorer.release('b');
+    scorer.release('c');
+    expect(scorer.size).toBe(0);
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+    models.forEach((m) => m.dispose());
   });
 });

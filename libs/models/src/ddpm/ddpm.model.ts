@@ -152,6 +152,11 @@ export class DdpmModel implements GenerativeModel<DdpmConfig> {
     });
   }
 
+  setParameters(saved: ReadonlyMap<string, TensorRecord>): void {
+    this.assertLive();
+    this.params.assign(saved);
+  }
+
   async save(): Promise<Uint8Array> {
     this.assertLive();
     const state: DdpmState = {

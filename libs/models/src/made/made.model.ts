@@ -139,6 +139,11 @@ export class MadeModel implements GenerativeModel<MadeConfig> {
     return tf.tidy(() => madeLogProb(this.net, this.binaryMatrix(x, 'x')));
   }
 
+  setParameters(saved: ReadonlyMap<string, TensorRecord>): void {
+    this.assertLive();
+    this.params.assign(saved);
+  }
+
   async save(): Promise<Uint8Array> {
     this.assertLive();
     const state: MadeState = { seed: this.seed, step: this.optimizer.stepCount };

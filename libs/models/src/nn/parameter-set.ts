@@ -33,6 +33,17 @@ export class ParameterSet {
     return this.variables.reduce((n, v) => n + v.size, 0);
   }
 
+  /**
+   * Replaces every value with the saved record of the same name (and shape): all are read and
+   * checked before any variable changes, so a missing or misshapen record changes nothing.
+   */
+  assign(saved: ReadonlyMap<string, TensorRecord>): void {
+    tf.tidy(() => {
+      const values = [...this.byName].map(([name, variable]) => tensorFromRecord(saved, name, variable.shape));
+      this.variables.forEach((variable, i) => variable.assign(values[i] as tf.Tensor));
+    });
+  }
+
   /** Reads every value for saving; the reads are issued synchronously, so they see one state. */
   toRecords(prefix = ''): Promise<TensorRecord[]> {
     return readRecords([...this.byName].map(([name, v]) => [prefix + name, v]));

@@ -155,6 +155,11 @@ export class PixelCnnModel implements GenerativeModel<PixelCnnConfig> {
     });
   }
 
+  setParameters(saved: ReadonlyMap<string, TensorRecord>): void {
+    this.assertLive();
+    this.params.assign(saved);
+  }
+
   async save(): Promise<Uint8Array> {
     this.assertLive();
     const state: PixelCnnState = { seed: this.seed, step: this.optimizer.stepCount, numClasses: this.numClasses };

@@ -175,6 +175,11 @@ export class RealNvpModel implements GenerativeModel<RealNvpConfig> {
     return tf.tidy(() => toDataShape(flowDecode(this.flow, tf.cast(z, 'float32') as tf.Tensor2D, false), this.dataShape));
   }
 
+  setParameters(saved: ReadonlyMap<string, TensorRecord>): void {
+    this.assertLive();
+    this.params.assign(saved);
+  }
+
   async save(): Promise<Uint8Array> {
     this.assertLive();
     const state: RealNvpState = {

@@ -91,7 +91,12 @@ export function encodeModelBytes(snapshot: ModelSnapshot): Uint8Array {
 
 const corrupt = (why: string) => invalidArgument(`model bytes are not a valid genlab model: ${why}`);
 
-export function decodeModelBytes(bytes: Uint8Array): ModelSnapshot {
+export interface DecodeOptions {
+  /** Which tensors to read (by name; default all): the others are left out of the snapshot, not copied. */
+  readonly tensors?: (name: string) => boolean;
+}
+
+export function decodeModelBytes(bytes: Uint8Array, options: DecodeOptions = {}): ModelSnapshot {
   if (!(bytes instanceof Uint8Array) || bytes.length < PREAMBLE_BYTES) throw corrupt('too short');
   if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw corrupt('wrong magic number');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -113,7 +118,8 @@ export function decodeModelBytes(bytes: Uint8Array): ModelSnapshot {
   const payload = bytes.subarray(payloadStart);
   if (crc32(payload) !== view.getUint32(16, true)) throw corrupt('payload checksum mismatch');
 
-  const tensors = header.tensors.map((entry) => readTensor(payload, entry));
+  const wanted = options.tensors;
+  const tensors = (wanted ? header.tensors.filter((entry) => wanted(String(entry.name))) : header.tensors).map((entry) => readTensor(payload, entry));
   return { family: header.family, config: header.config, dataShape: header.dataShape, state: header.state ?? {}, tensors };
 }
 

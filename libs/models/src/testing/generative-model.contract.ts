@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initCompute, tf } from '@genlab/compute';
 import { ErrorCode } from '@genlab/errors';
-import { canComputeElbo, canComputeIwae, canDecode, canEncode, type GenerativeModel } from '../generative-model';
-import { createModel, loadModel } from '../model-registry';
+import { canComputeElbo, canComputeIwae, canComputeLogProb, canDecode, canEncode, type GenerativeModel } from '../generative-model';
+import { createModel, loadModel, loadParametersInto } from '../model-registry';
 import type { ModelFamily } from '../model-family';
 import { tensorDigest } from './sample-digest';
 import { expectNoTensorLeak } from './tensor-leak';
@@ -150,6 +150,29 @@ export function describeGenerativeModelContract(fixture: ContractFixture): void 
       const [next, nextRestored] = [model.trainStep(batch, labels), restored.trainStep(batch, labels)];
       expect(await read(nextRestored)).toEqual(await read(next));
       expect(await read(restored.sample(4, 99))).toEqual(await read(model.sample(4, 99)));
+    });
+
+    it("takes a later checkpoint's parameters (loadParametersInto): estimates and samples as that checkpoint loaded, its own step kept, no tensor made", async () => {
+      const model = track(build());
+      model.trainStep(batch, labels).dispose();
+      const scorer = track(await loadModel(await model.save()));
+      for (let i = 0; i < 3; i += 1) model.trainStep(batch, labels).dispose();
+      const later = await model.save();
+      const hasEstimator = model.capabilities.logProb || model.capabilities.elbo;
+      expect(typeof scorer.setParameters === 'function').toBe(hasEstimator);
+      if (!hasEstimator) {
+        expect(loadParametersInto(scorer, later)).toBe(false);
+        return;
+      }
+      const tensors = tf.memory().numTensors;
+      expect(loadParametersInto(scorer, later)).toBe(true);
+      expect(tf.memory().numTensors).toBe(tensors);
+      expect(scorer.stepCount).toBe(1);
+      const loaded = track(await loadModel(later));
+      const estimate = (m: GenerativeModel) =>
+        canComputeLogProb(m) ? m.logProb(batch, { seed: 7, labels }) : canComputeElbo(m) ? m.elbo(batch, { seed: 7, labels }) : tf.zeros([1]);
+      expect(await read(estimate(scorer))).toEqual(await read(estimate(loaded)));
+      expect(await read(scorer.sample(4, 99))).toEqual(await read(loaded.sample(4, 99)));
     });
 
     it('samples identically in a fresh process, from a new model and from saved bytes', async () => {

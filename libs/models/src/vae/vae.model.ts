@@ -178,6 +178,11 @@ export class VaeModel implements GenerativeModel<VaeConfig> {
     });
   }
 
+  setParameters(saved: ReadonlyMap<string, TensorRecord>): void {
+    this.assertLive();
+    this.params.assign(saved);
+  }
+
   async save(): Promise<Uint8Array> {
     this.assertLive();
     const state: VaeState = {
