@@ -33,7 +33,9 @@
  * rounds, which sees differences of a percent that separate runs of the bench, minutes apart,
  * cannot.
  */
+import { subscribe } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -53,7 +55,7 @@ import type { WritableSignal } from '../apps/training-service/src/runs/event-out
 import { RedisRunEventBus } from '../apps/training-service/src/runs/redis-run-event-bus';
 import { RunEventStream } from '../apps/training-service/src/runs/run-event-stream';
 import { InProcessRunEventBus, type RunEventBus } from '../apps/training-service/src/runs/run-events';
-import { runTrainingLoop } from '../apps/training-service/src/runs/training-loop';
+import { runTrainingLoop, trainingStepChannel, type TrainingStepTiming } from '../apps/training-service/src/runs/training-loop';
 import { arg, QUICK } from './lib/bench-args';
 import { MNIST_IMAGES, mnistPixels } from './lib/mnist';
 
@@ -108,8 +110,17 @@ async function storeDataset(db: Database, data: TensorDataset): Promise<Dataset>
   });
 }
 
+/** The times of the steps of the variant running now, as the training loop publishes them. */
+let stepTimes: number[] = [];
+subscribe(trainingStepChannel.name, (message) => void stepTimes.push((message as TrainingStepTiming).ms));
+/** Garbage collections' time on this thread since the variant began. */
+let gcMs = 0;
+new PerformanceObserver((list) => list.getEntries().forEach((entry) => void (gcMs += entry.duration))).observe({ entryTypes: ['gc'] });
+
 /** The bare loop: data prepared and model created in memory, no callbacks doing anything. */
 async function bare(data: TensorDataset, config: Record<string, unknown>): Promise<Timing> {
+  stepTimes = [];
+  gcMs = 0;
   const started = performance.now();
   const cpu = process.cpuUsage();
   const train = prepareDataset('vae', config, splitDataset(data, data.count - 512).train);
@@ -129,12 +140,16 @@ async function bare(data: TensorDataset, config: Record<string, unknown>): Promi
     shouldStop: () => false,
   });
   model.dispose();
-  return { ms: performance.now() - started, cpuMs: cpuMsSince(cpu) };
+  return { ms: performance.now() - started, cpuMs: cpuMsSince(cpu), steps: stepTimes, gcMs };
 }
 
 interface Timing {
   ms: number;
   cpuMs: number;
+  /** Each training step's time (batch, forward, backward, update), in order. */
+  steps: readonly number[];
+  /** Garbage collections' time on the training thread. */
+  gcMs: number;
 }
 
 const cpuMsSince = (start: NodeJS.CpuUsage) => {
@@ -171,11 +186,14 @@ async function platform(db: Database, queue: RunQueue, bus: RunEventBus, stream:
     () => undefined,
   );
   await watch.ready;
+  stepTimes = [];
+  gcMs = 0;
   const started = performance.now();
   const cpu = process.cpuUsage();
   await queue.enqueue([run.id]);
   await done;
   const finished = performance.now();
+  const gc = gcMs;
   const ms = finished - started;
   const cpuMs = cpuMsSince(cpu);
   /** Enqueue → first progress event (pickup, claim, model set-up, the first log interval), and last step reported → completion event. */
@@ -186,7 +204,7 @@ async function platform(db: Database, queue: RunQueue, bus: RunEventBus, stream:
   if (final.status !== 'completed') throw new Error(`run ${run.id} ended ${final.status}: ${final.error}`);
   const checkpoints = (await db.checkpoints.listByRun(run.id)).length;
   const points = (await db.metrics.listPoints(run.id, { limit: 100_000 })).length;
-  return { ms, cpuMs, events: sink.events, checkpoints, points, ...phases };
+  return { ms, cpuMs, steps: stepTimes, gcMs: gc, events: sink.events, checkpoints, points, ...phases };
 }
 
 /**
@@ -209,12 +227,29 @@ function medianUpper95(values: number[]): number | undefined {
   return undefined;
 }
 
+/**
+ * What a run's steps take at the machine's speed of the moment: the sum, over the steps, of
+ * the median of the `window` steps around each. A step slower than its neighbours (a
+ * collection, a checkpoint's work beside it, another process taking the core) counts above
+ * it; a machine that slows down for a minute moves the baseline with it.
+ */
+function stepBaselineMs(steps: readonly number[], window = 51): number {
+  const half = Math.floor(window / 2);
+  let total = 0;
+  for (let i = 0; i < steps.length; i++) {
+    const from = Math.max(0, Math.min(i - half, steps.length - window));
+    total += median(steps.slice(from, from + window));
+  }
+  return total;
+}
+
 /** One-sided 95 % quantile of Student's t with `df` degrees of freedom (df ≥ 1). */
 function studentT95(df: number): number {
   const table = [6.314, 2.92, 2.353, 2.132, 2.015, 1.943, 1.895, 1.86, 1.833, 1.812, 1.796, 1.782, 1.771, 1.761, 1.753, 1.746, 1.74, 1.734, 1.729, 1.725];
   return table[df - 1] ?? 1.645 + 1.53 / df; // within 0.003 of the exact value beyond the table
 }
 
+const pct = (x: number, base: number) => (100 * (x - base)) / base;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 async function main(): Promise<void> {
@@ -266,7 +301,7 @@ async function main(): Promise<void> {
       if (!only || (ONLY === 'versus' && !versus)) throw new Error('--only: bare, platform, stalled, or versus with --versus-thread');
       for (let round = 0; round < ROUNDS; round++) {
         const t = await only();
-        console.error(`round ${round + 1}: ${ONLY} ${t.ms.toFixed(0)} ms (cpu ${t.cpuMs.toFixed(0)})`);
+        console.error(`round ${round + 1}: ${ONLY} ${t.ms.toFixed(0)} ms (cpu ${t.cpuMs.toFixed(0)}, ${pct(t.ms, stepBaselineMs(t.steps)).toFixed(1)} % beyond its steps)`);
       }
       return;
     }
@@ -284,14 +319,14 @@ async function main(): Promise<void> {
       results.platform.push(timings.platform);
       if (timings.stalled) results.stalled.push(timings.stalled);
       if (timings.versus) results.versus.push(timings.versus);
-      const show = (t: Timing) => `${t.ms.toFixed(0)} ms (cpu ${t.cpuMs.toFixed(0)})`;
+      const show = (t: Timing) =>
+        `${t.ms.toFixed(0)} ms (cpu ${t.cpuMs.toFixed(0)}, median step ${median([...t.steps]).toFixed(2)} ms, ${pct(t.ms, stepBaselineMs(t.steps)).toFixed(1)} % beyond its steps, gc ${t.gcMs.toFixed(0)} ms)`;
       const stalledShown = timings.stalled ? `, with a stalled client ${show(timings.stalled)}` : '';
       const versusShown = timings.versus ? `, platform with the thread '${VERSUS_THREAD}' ${show(timings.versus)}` : '';
       console.error(`round ${round + 1}: bare ${show(timings.bare)}, platform ${show(timings.platform)}${stalledShown}${versusShown}`);
     }
     const wall = (k: keyof typeof results) => median(results[k].map((t) => t.ms));
     const cpu = (k: keyof typeof results) => median(results[k].map((t) => t.cpuMs));
-    const pct = (x: number, base: number) => (100 * (x - base)) / base;
     /** The median over rounds of each round's own ratio to its bare run: steadier than a ratio of medians when the machine's speed drifts. */
     const rounds = (k: keyof typeof results, of: 'ms' | 'cpuMs', base: keyof typeof results = 'bare') => results[k].map((t, i) => pct(t[of], (results[base][i] as Timing)[of]));
     const paired = (k: keyof typeof results, of: 'ms' | 'cpuMs') => median(rounds(k, of));
@@ -300,8 +335,12 @@ async function main(): Promise<void> {
      * bound (Student's t): what the goal is judged against. For the A/B of two platform
      * variants, the lower bound too (the two bounds are a 90 % interval).
      */
-    const spread = (k: keyof typeof results, of: 'ms' | 'cpuMs', base: keyof typeof results = 'bare') => {
-      const values = rounds(k, of, base);
+    /**
+     * Per-round values as mean ± standard error and the one-sided 95 % upper bound (Student's
+     * t), with the sign test's bound of their median; for an A/B of two platform variants
+     * (`twoSided`) the lower bound too (the two bounds are a 90 % interval) and the median.
+     */
+    const summary = (values: number[], twoSided = false) => {
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
       if (values.length < 2) return { pairedMean: mean };
       const stdErr = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1) / values.length);
@@ -309,17 +348,32 @@ async function main(): Promise<void> {
       return {
         pairedMean: mean,
         pairedStdErr: stdErr,
-        ...(base === 'bare' ? {} : { pairedLower95: mean - t * stdErr }),
+        ...(twoSided ? { pairedLower95: mean - t * stdErr } : {}),
         pairedUpper95: mean + t * stdErr,
-        ...(base === 'bare' ? { pairedMedianUpper95: medianUpper95(values) ?? null } : { pairedMedian: median(values) }),
+        ...(twoSided ? { pairedMedian: median(values) } : { pairedMedianUpper95: medianUpper95(values) ?? null }),
       };
     };
+    /** The rounds' own ratios (to `base`): what the goal is judged against. */
+    const spread = (k: keyof typeof results, of: 'ms' | 'cpuMs', base: keyof typeof results = 'bare') => summary(rounds(k, of, base), base !== 'bare');
+    /**
+     * A run's time beyond what its steps take at the speed of the moment (`stepBaselineMs`), in
+     * % of the latter; a round's figure is the platform run's minus the bare run's. The
+     * machine's speed drifting between the two runs of a round cancels out of it, so it
+     * resolves a percent where whole-run ratios here spread by ±20 %; what it cannot see is a
+     * slowdown of every step alike, which `platform/step-time` shows (the rounds' ratio of the
+     * two runs' median steps: noisy, as whole runs are).
+     */
+    const excess = (t: Timing) => pct(t.ms, stepBaselineMs(t.steps));
+    const excessRounds = (k: keyof typeof results) => results[k].map((t, i) => excess(t) - excess(results.bare[i] as Timing));
+    const stepRounds = (k: keyof typeof results) => results[k].map((t, i) => pct(median([...t.steps]), median([...(results.bare[i] as Timing).steps])));
     const common = { backend: compute.backend, checkpointThread: CHECKPOINT_THREAD, workload: WORKLOAD, steps: STEPS, checkpointEvery: CHECKPOINT_EVERY, queue: queue.kind, database: db.provider, rounds: ROUNDS };
     const figures = [
       { name: 'platform/bare-loop', figure: wall('bare') / STEPS, unit: 'ms/step', cpuMsPerStep: cpu('bare') / STEPS, ...common },
       { name: 'platform/full-path', figure: wall('platform') / STEPS, unit: 'ms/step', cpuMsPerStep: cpu('platform') / STEPS, ...common, checkpoints: last?.checkpoints, metricPoints: last?.points, streamedEvents: last?.events },
       { name: 'platform/overhead', figure: pct(wall('platform'), wall('bare')), unit: '% wall', goal: '<= 5', pairedMedian: paired('platform', 'ms'), ...spread('platform', 'ms'), ...common },
       { name: 'platform/overhead-cpu', figure: pct(cpu('platform'), cpu('bare')), unit: '% cpu', goal: '<= 5', pairedMedian: paired('platform', 'cpuMs'), ...spread('platform', 'cpuMs'), ...common },
+      { name: 'platform/overhead-beyond-steps', figure: median(excessRounds('platform')), unit: '% of the steps', goal: '<= 5', note: 'time beyond the steps at the speed of the moment, platform minus bare (median of rounds)', ...summary(excessRounds('platform')), ...common },
+      { name: 'platform/step-time', figure: median(stepRounds('platform')), unit: '% median step', note: 'median step, platform over bare (median of rounds): a slowdown of every step alike', ...summary(stepRounds('platform'), true), ...common },
       ...(STALLED
         ? [
             { name: 'platform/overhead-stalled-client', figure: pct(wall('stalled'), wall('bare')), unit: '% wall', pairedMedian: paired('stalled', 'ms'), ...common },
@@ -329,7 +383,9 @@ async function main(): Promise<void> {
       ...(versus
         ? [
             { name: 'platform/overhead-versus', thread: VERSUS_THREAD, figure: pct(wall('versus'), wall('bare')), unit: '% wall', pairedMedian: paired('versus', 'ms'), ...spread('versus', 'ms'), ...common },
+            { name: 'platform/versus-step-time', thread: VERSUS_THREAD, figure: median(stepRounds('versus')), unit: '% median step', ...summary(stepRounds('versus'), true), ...common },
             { name: 'platform/versus-vs-platform', thread: `${VERSUS_THREAD} vs ${CHECKPOINT_THREAD}`, figure: pct(wall('versus'), wall('platform')), unit: '% wall', ...spread('versus', 'ms', 'platform'), ...common },
+            { name: 'platform/versus-vs-platform-beyond-steps', thread: `${VERSUS_THREAD} vs ${CHECKPOINT_THREAD}`, figure: median(results.versus.map((t, i) => excess(t) - excess(results.platform[i] as Timing))), unit: 'points of % of the steps', ...summary(results.versus.map((t, i) => excess(t) - excess(results.platform[i] as Timing)), true), ...common },
             { name: 'platform/versus-vs-platform-cpu', thread: `${VERSUS_THREAD} vs ${CHECKPOINT_THREAD}`, figure: pct(cpu('versus'), cpu('platform')), unit: '% cpu', ...spread('versus', 'cpuMs', 'platform'), ...common },
           ]
         : []),

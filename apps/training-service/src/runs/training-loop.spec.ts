@@ -1,8 +1,9 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initCompute, tf } from '@genlab/compute';
 import { createRng, ring8, type TensorDataset } from '@genlab/data';
 import { createModel, loadModel, prepareDataset, type GenerativeModel } from '@genlab/models';
-import { runTrainingLoop, stepsFor, type MetricSample, type TrainingLoopOptions } from './training-loop';
+import { runTrainingLoop, stepsFor, type MetricSample, type TrainingLoopOptions, type TrainingStepTiming } from './training-loop';
 
 const data = ring8.sample(640, 1);
 
@@ -94,6 +95,23 @@ describe('runTrainingLoop', () => {
     expect(checkpoints).toEqual([10, 20, 25]);
     expect(model.stepCount).toBe(25);
     expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it("publishes each step's time on the 'genlab:training-step' channel to its subscribers, resumed steps numbered on", async () => {
+    const model = smallModel();
+    const timings: TrainingStepTiming[] = [];
+    const listen = (message: unknown) => void timings.push(message as TrainingStepTiming);
+    subscribe('genlab:training-step', listen);
+    try {
+      await runTrainingLoop(options(model, { totalSteps: 12 }).loop);
+      await runTrainingLoop(options(model, { totalSteps: 15 }).loop);
+    } finally {
+      unsubscribe('genlab:training-step', listen);
+    }
+    await runTrainingLoop(options(model, { totalSteps: 18 }).loop); // nobody listening: nothing timed
+    expect(timings.map((t) => t.step)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+    expect(timings.every((t) => Number.isFinite(t.ms) && t.ms > 0)).toBe(true);
     model.dispose();
   });
 

@@ -1,3 +1,4 @@
+import { channel } from 'node:diagnostics_channel';
 import { tf } from '@genlab/compute';
 import { createEpochShuffler, gatherBatch, type TensorDataset } from '@genlab/data';
 import type { GenerativeModel } from '@genlab/models';
@@ -31,6 +32,21 @@ export interface TrainingLoopOptions {
   onCheckpoint(step: number): Promise<void>;
   shouldStop(): boolean;
 }
+
+/** What `trainingStepChannel` publishes for each step. */
+export interface TrainingStepTiming {
+  /** The step's number (1 for the first step of a run). */
+  readonly step: number;
+  /** Milliseconds from taking the batch to `trainStep` returning: the whole step on the CPU backends (wasm, cpu), its dispatch on the native and GPU ones. */
+  readonly ms: number;
+}
+
+/**
+ * Every training step's time (`TrainingStepTiming`), for profilers and the platform-overhead
+ * bench, which tells a run's own steps from what the platform adds around them. Nothing is
+ * timed unless someone subscribes (`diagnostics_channel.subscribe('genlab:training-step', …)`).
+ */
+export const trainingStepChannel = channel('genlab:training-step');
 
 export type TrainingOutcome = { kind: 'completed'; steps: number } | { kind: 'stopped'; steps: number } | { kind: 'non-finite'; step: number; value: number };
 
@@ -108,6 +124,8 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
           if (step > lastCheckpoint) await options.onCheckpoint(step);
           return { kind: 'stopped', steps: step };
         }
+        const timed = trainingStepChannel.hasSubscribers;
+        const stepStarted = timed ? performance.now() : 0;
         const batch = gatherBatch(data, indices);
         const x = tf.tensor(batch.x, batchShape);
         const labels = model.capabilities.conditional && batch.labels ? tf.tensor1d(batch.labels, 'int32') : undefined;
@@ -124,6 +142,7 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<Tra
           tf.dispose([x, ...(labels ? [labels] : [])]);
         }
         step++;
+        if (timed) trainingStepChannel.publish({ step, ms: performance.now() - stepStarted } satisfies TrainingStepTiming);
         // The previous step's loss is checked now that this step is issued.
         const previous = await settle().catch((error: unknown) => {
           loss.dispose();
