@@ -69,12 +69,13 @@ export interface GenerativeModel<Config = unknown> {
   /** Config, weights and optimiser state in one self-describing buffer (see `loadModel`). */
   save(): Promise<Uint8Array>;
   /**
-   * Replaces the parameters with saved ones (records by name, as `save()` wrote them) of a
-   * model like this one; optimiser, step count and RNG state stay as they were. For scoring a
-   * run's checkpoints one after another on one model (`loadParametersInto`); families with an
-   * estimator (`logProb`, `elbo`) have it.
+   * Replaces the parameters with saved ones (records by name, as `save()` wrote them, and the
+   * saved scalars `state`) if they are of a model like this one, and says whether it did: a
+   * model of another run seed is not (MADE draws its masks from it); optimiser, step count and
+   * RNG state stay as they were. For scoring a run's checkpoints one after another on one model
+   * (`loadParametersInto`); families with an estimator (`logProb`, `elbo`) have it.
    */
-  setParameters?(saved: ReadonlyMap<string, TensorRecord>): void;
+  setParameters?(saved: ReadonlyMap<string, TensorRecord>, state: Readonly<Record<string, unknown>>): boolean;
   dispose(): void;
 
   /** Per-example log-likelihood in nats, shape `[n]` (log p(x | y) given `options.labels` for conditional models). */

@@ -195,8 +195,8 @@ describe('family data hooks', () => {
 });
 
 describe('loadParametersInto', () => {
-  const vae = (config: Record<string, unknown>, numClasses?: number) =>
-    createModel('vae', { likelihood: 'gaussian', latentDim: 2, hiddenDims: [8], ...config }, { dataShape: [2], seed: 1, numClasses });
+  const vae = (config: Record<string, unknown>, numClasses?: number, seed = 1) =>
+    createModel('vae', { likelihood: 'gaussian', latentDim: 2, hiddenDims: [8], ...config }, { dataShape: [2], seed, numClasses });
   const samples = async (model: ReturnType<typeof vae>) => {
     const s = model.sample(3, 5);
     const values = Array.from(await s.data());
@@ -204,16 +204,22 @@ describe('loadParametersInto', () => {
     return values;
   };
 
-  it('leaves a model unlike the bytes (another config, other classes) as it was, and refuses corrupt bytes before changing anything', async () => {
+  it('leaves a model unlike the bytes (another config, other classes, another run seed) as it was, and refuses corrupt bytes before changing anything', async () => {
     await initCompute({ logger: false });
     const model = vae({});
     const conditional = vae({ conditional: true }, 3);
-    const others = [vae({ hiddenDims: [16] }), vae({ latentDim: 3 }), vae({ conditional: true }, 4), vae({})];
+    // MADE draws its masks from the run seed: the parameters of another seed's model do not fit its masks.
+    const made = (seed: number) => createModel('made', { hiddenDims: [8] }, { dataShape: [4], seed });
+    const madeModel = made(1);
+    const others = [vae({ hiddenDims: [16] }), vae({ latentDim: 3 }), vae({ conditional: true }, 4), vae({}), vae({}, undefined, 2), made(2), made(1)];
     try {
       const before = await samples(model);
       expect(loadParametersInto(model, await others[0]!.save())).toBe(false);
       expect(loadParametersInto(model, await others[1]!.save())).toBe(false);
       expect(loadParametersInto(conditional, await others[2]!.save())).toBe(false);
+      expect(loadParametersInto(model, await others[4]!.save())).toBe(false);
+      expect(loadParametersInto(madeModel, await others[5]!.save())).toBe(false);
+      expect(loadParametersInto(madeModel, await others[6]!.save())).toBe(true);
       const corrupt = await others[3]!.save();
       corrupt[corrupt.length - 1] ^= 0xff;
       const tensors = tf.memory().numTensors;
@@ -221,7 +227,7 @@ describe('loadParametersInto', () => {
       expect(tf.memory().numTensors).toBe(tensors);
       expect(await samples(model)).toEqual(before);
     } finally {
-      [model, conditional, ...others].forEach((m) => m.dispose());
+      [model, conditional, madeModel, ...others].forEach((m) => m.dispose());
     }
   });
 });

@@ -90,12 +90,13 @@ const OPTIMIZER_PREFIX = 'optimizer.';
 
 /**
  * Gives `model` the parameters `bytes` hold if they are a checkpoint of a model like it (the
- * same family, config, data shape and classes) and it can take them (`setParameters`), and
- * says whether it did; `false` leaves the model as it was (load the bytes with `loadModel`
- * then). Only the parameters are read from the bytes, after their checksum: the optimiser's
- * moments are neither copied nor rebuilt, and the model's own optimiser, step count and RNG
- * state stay those it had. For scoring a run's successive checkpoints on one model, whose
- * estimators depend on its parameters and the seed they are given only.
+ * same family, config, data shape, classes and run seed) and it can take them
+ * (`setParameters`), and says whether it did; `false` leaves the model as it was (load the
+ * bytes with `loadModel` then). Only the parameters are read from the bytes, after their
+ * checksum: the optimiser's moments are neither copied nor rebuilt, and the model's own
+ * optimiser, step count and RNG state stay those it had. For scoring a run's successive
+ * checkpoints on one model: given a seed, its estimators then give what the checkpoint's
+ * model loaded alone would.
  */
 export function loadParametersInto(model: GenerativeModel, bytes: Uint8Array): boolean {
   if (typeof model.setParameters !== 'function') return false;
@@ -107,9 +108,7 @@ export function loadParametersInto(model: GenerativeModel, bytes: Uint8Array): b
     snapshot.dataShape.length === model.dataShape.length &&
     snapshot.dataShape.every((d, i) => d === model.dataShape[i]) &&
     classes(snapshot.state) === (model.numClasses ?? 0);
-  if (!alike) return false;
-  model.setParameters(tensorsByName(snapshot));
-  return true;
+  return alike && model.setParameters(tensorsByName(snapshot), snapshot.state);
 }
 
 /**

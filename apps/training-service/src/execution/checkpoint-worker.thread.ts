@@ -26,11 +26,22 @@ async function main(): Promise<void> {
   await initCompute({ backend, wasmThreads: 1, logger: false });
   let queue = Promise.resolve();
   port.on('message', (request: CheckpointRequest) => {
-    queue = queue.then(async () => {
-      if (request.kind === 'release') return scorer.release(request.runId);
-      const reply = await answer(request);
-      port.postMessage({ ...reply, liveTensors: tf.memory().numTensors } satisfies CheckpointReply);
-    });
+    queue = queue
+      .then(async () => {
+        if (request.kind === 'release') return scorer.release(request.runId);
+        const reply = await answer(request);
+        port.postMessage({ ...reply, liveTensors: tf.memory().numTensors } satisfies CheckpointReply);
+      })
+      .catch((error: unknown) => {
+        // A reply that could not be sent (or a release that failed): the next requests are still
+        // answered, and this one's caller hears of it rather than waiting out its timeout.
+        if (request.kind === 'release') return;
+        try {
+          port.postMessage({ kind: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error) } satisfies CheckpointReply);
+        } catch {
+          // Not even that could be sent: the caller's timeout ends the wait.
+        }
+      });
   });
   port.postMessage({ kind: 'ready', liveTensors: tf.memory().numTensors } satisfies CheckpointReply);
 }

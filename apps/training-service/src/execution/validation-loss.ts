@@ -56,8 +56,9 @@ export async function validationLossOfBytes(bytes: Uint8Array, heldOut: TensorDa
  * `validationLossOfBytes` for a stream of checkpoints (the checkpoint thread's): the model of
  * each of the last `capacity` runs scored is kept, and a run's later checkpoints only give it
  * their parameters (`loadParametersInto`) instead of rebuilding it, optimiser state included,
- * from the bytes: the same losses, with a fraction of the memory copied and allocated (a
- * vae-mlp checkpoint is 7.8 MB, a third of it parameters).
+ * from the bytes: the same losses, with a fraction of the memory copied and allocated at each
+ * checkpoint (a vae-mlp checkpoint is 7.8 MB, a third of it parameters). A kept model holds its
+ * optimiser's moments too, about three times its parameters, until its run is released.
  */
 export class CheckpointScorer {
   /** By run, least recently scored first. */

@@ -37,7 +37,7 @@ export interface TrainingLoopOptions {
 export interface TrainingStepTiming {
   /** The step's number (1 for the first step of a run). */
   readonly step: number;
-  /** Milliseconds from taking the batch to `trainStep` returning: the whole step on the CPU backends (wasm, cpu), its dispatch on the native and GPU ones. */
+  /** Milliseconds from taking the batch to `trainStep` returning: the whole step where kernels run as they are called (wasm, cpu, tfjs-node on the CPU), their dispatch on a GPU. */
   readonly ms: number;
 }
 

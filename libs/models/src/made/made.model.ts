@@ -139,9 +139,11 @@ export class MadeModel implements GenerativeModel<MadeConfig> {
     return tf.tidy(() => madeLogProb(this.net, this.binaryMatrix(x, 'x')));
   }
 
-  setParameters(saved: ReadonlyMap<string, TensorRecord>): void {
+  setParameters(saved: ReadonlyMap<string, TensorRecord>, state: Readonly<Record<string, unknown>>): boolean {
     this.assertLive();
+    if (state['seed'] !== this.seed) return false;
     this.params.assign(saved);
+    return true;
   }
 
   async save(): Promise<Uint8Array> {

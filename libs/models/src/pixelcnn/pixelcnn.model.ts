@@ -155,9 +155,11 @@ export class PixelCnnModel implements GenerativeModel<PixelCnnConfig> {
     });
   }
 
-  setParameters(saved: ReadonlyMap<string, TensorRecord>): void {
+  setParameters(saved: ReadonlyMap<string, TensorRecord>, state: Readonly<Record<string, unknown>>): boolean {
     this.assertLive();
+    if (state['seed'] !== this.seed) return false;
     this.params.assign(saved);
+    return true;
   }
 
   async save(): Promise<Uint8Array> {

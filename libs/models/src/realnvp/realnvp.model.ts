@@ -175,9 +175,11 @@ export class RealNvpModel implements GenerativeModel<RealNvpConfig> {
     return tf.tidy(() => toDataShape(flowDecode(this.flow, tf.cast(z, 'float32') as tf.Tensor2D, false), this.dataShape));
   }
 
-  setParameters(saved: ReadonlyMap<string, TensorRecord>): void {
+  setParameters(saved: ReadonlyMap<string, TensorRecord>, state: Readonly<Record<string, unknown>>): boolean {
     this.assertLive();
+    if (state['seed'] !== this.seed) return false;
     this.params.assign(saved);
+    return true;
   }
 
   async save(): Promise<Uint8Array> {

@@ -178,9 +178,11 @@ export class VaeModel implements GenerativeModel<VaeConfig> {
     });
   }
 
-  setParameters(saved: ReadonlyMap<string, TensorRecord>): void {
+  setParameters(saved: ReadonlyMap<string, TensorRecord>, state: Readonly<Record<string, unknown>>): boolean {
     this.assertLive();
+    if (state['seed'] !== this.seed) return false;
     this.params.assign(saved);
+    return true;
   }
 
   async save(): Promise<Uint8Array> {
