@@ -27,11 +27,17 @@
  * rounds these are the figures to hold against the goal.
  * `--only` runs one variant (for a CPU profile of it: `node --cpu-prof`); it prints timings, no ratios.
  * `--no-stalled` leaves the stalled client out: rounds take two thirds of the time, for more of them.
- * `--versus-thread MODE` adds a fourth variant to every round, the platform path with the
- * checkpoint thread in MODE (an executor and queue of its own), and prints its overhead and its
- * rounds' own ratios to the first platform variant: an A/B of the two settings from the same
- * rounds, which sees differences of a percent that separate runs of the bench, minutes apart,
- * cannot.
+ * `--versus-thread MODE` adds a variant to every round, the platform path with the checkpoint
+ * thread in MODE (an executor and queue of its own), and prints its overhead and its rounds'
+ * own figures against the first platform variant's: an A/B of the two settings from the same
+ * rounds (runs of the bench minutes apart differ by more than such settings do).
+ *
+ * The steps' own times (the training loop publishes them on a diagnostics channel) give
+ * `platform/overhead-beyond-steps`: each run's time beyond what its steps take at the machine's
+ * speed of the moment (`stepBaselineMs`), platform minus bare. The machine's drift between the
+ * runs of a round cancels out of it, so it resolves a percent where whole-run ratios do not;
+ * it cannot see a slowdown of every step alike, which `platform/step-time` (the runs' median
+ * steps, a cross-run comparison as noisy as whole runs) is printed beside it for.
  */
 import { subscribe } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
