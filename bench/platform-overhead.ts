@@ -268,7 +268,7 @@ function permutations<T>(items: readonly T[]): T[][] {
 }
 
 const pct = (x: number, base: number) => (100 * (x - base)) / base;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 async function main(): Promise<void> {
   const compute = await initCompute({ logger: false });
@@ -338,7 +338,7 @@ async function main(): Promise<void> {
       if (timings.stalled) results.stalled.push(timings.stalled);
       if (timings.versus) results.versus.push(timings.versus);
       const show = (t: Timing) =>
-        `${t.ms.toFixed(0)} ms (cpu ${t.cpuMs.toFixed(0)}, median step ${median([...t.steps]).toFixed(2)} ms, ${pct(t.ms, stepBaselineMs(t.steps)).toFixed(1)} % beyond its steps, gc ${t.gcMs.toFixed(0)} ms)`;
+        `${t.ms.toFixed(0)} ms (cpu ${t.cpuMs.toFixed(0)}, median step ${median(t.steps).toFixed(2)} ms, ${pct(t.ms, stepBaselineMs(t.steps)).toFixed(1)} % beyond its steps, gc ${t.gcMs.toFixed(0)} ms)`;
       const stalledShown = timings.stalled ? `, with a stalled client ${show(timings.stalled)}` : '';
       const versusShown = timings.versus ? `, platform with the thread '${VERSUS_THREAD}' ${show(timings.versus)}` : '';
       console.error(`round ${round + 1}: bare ${show(timings.bare)}, platform ${show(timings.platform)}${stalledShown}${versusShown}`);
@@ -377,8 +377,8 @@ async function main(): Promise<void> {
      * two runs' median steps: noisy, as whole runs are).
      */
     const excess = (t: Timing) => pct(t.ms, stepBaselineMs(t.steps));
-    const excessRounds = (k: keyof typeof results) => results[k].map((t, i) => excess(t) - excess(results.bare[i] as Timing));
-    const stepRounds = (k: keyof typeof results) => results[k].map((t, i) => pct(median([...t.steps]), median([...(results.bare[i] as Timing).steps])));
+    const excessRounds = (k: keyof typeof results, base: keyof typeof results = 'bare') => results[k].map((t, i) => excess(t) - excess(results[base][i] as Timing));
+    const stepRounds = (k: keyof typeof results) => results[k].map((t, i) => pct(median(t.steps), median((results.bare[i] as Timing).steps)));
     const common = { backend: compute.backend, checkpointThread: CHECKPOINT_THREAD, workload: WORKLOAD, steps: STEPS, checkpointEvery: CHECKPOINT_EVERY, queue: queue.kind, database: db.provider, rounds: ROUNDS };
     const figures = [
       { name: 'platform/bare-loop', figure: wall('bare') / STEPS, unit: 'ms/step', cpuMsPerStep: cpu('bare') / STEPS, ...common },
@@ -406,7 +406,7 @@ async function main(): Promise<void> {
             { name: 'platform/overhead-versus', thread: VERSUS_THREAD, figure: pct(wall('versus'), wall('bare')), unit: '% wall', pairedMedian: paired('versus', 'ms'), ...spread('versus', 'ms'), ...common },
             { name: 'platform/versus-step-time', thread: VERSUS_THREAD, figure: median(stepRounds('versus')), unit: '% median step', ...summary(stepRounds('versus'), true), ...common },
             { name: 'platform/versus-vs-platform', thread: `${VERSUS_THREAD} vs ${CHECKPOINT_THREAD}`, figure: pct(wall('versus'), wall('platform')), unit: '% wall', ...spread('versus', 'ms', 'platform'), ...common },
-            { name: 'platform/versus-vs-platform-beyond-steps', thread: `${VERSUS_THREAD} vs ${CHECKPOINT_THREAD}`, figure: median(results.versus.map((t, i) => excess(t) - excess(results.platform[i] as Timing))), unit: 'points of % of the steps', ...summary(results.versus.map((t, i) => excess(t) - excess(results.platform[i] as Timing)), true), ...common },
+            { name: 'platform/versus-vs-platform-beyond-steps', thread: `${VERSUS_THREAD} vs ${CHECKPOINT_THREAD}`, figure: median(excessRounds('versus', 'platform')), unit: 'points of % of the steps', ...summary(excessRounds('versus', 'platform'), true), ...common },
             { name: 'platform/versus-vs-platform-cpu', thread: `${VERSUS_THREAD} vs ${CHECKPOINT_THREAD}`, figure: pct(cpu('versus'), cpu('platform')), unit: '% cpu', ...spread('versus', 'cpuMs', 'platform'), ...common },
           ]
         : []),

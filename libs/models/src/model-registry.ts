@@ -8,6 +8,7 @@ import { assertDatasetSummary, assertLabelsForConditioning, assertLabelledSubset
 import type { CreateModelOptions, GenerativeModel, ModelCapabilities } from './generative-model';
 import type { DensityKind, ModelFactory } from './model-factory';
 import { MODEL_FAMILIES, isModelFamily, type ModelFamily } from './model-family';
+import { OPTIMIZER_RECORD_PREFIX } from './optim/adam';
 import { decodeModelBytes, tensorsByName } from './serialization/model-bytes';
 import type { TrainingPlan } from './training-plan';
 import { vaeFactory } from './vae/vae.factory';
@@ -85,9 +86,6 @@ export async function loadModel(bytes: Uint8Array): Promise<GenerativeModel> {
   return factory.restore({ ...snapshot, config });
 }
 
-/** Where Adam's moments are saved (`optimizer.m.<param>`, `optimizer.v.<param>`): not parameters. */
-const OPTIMIZER_PREFIX = 'optimizer.';
-
 /**
  * Gives `model` the parameters `bytes` hold if they are a checkpoint of a model like it (the
  * same family, config, data shape, classes and run seed) and it can take them
@@ -100,7 +98,7 @@ const OPTIMIZER_PREFIX = 'optimizer.';
  */
 export function loadParametersInto(model: GenerativeModel, bytes: Uint8Array): boolean {
   if (typeof model.setParameters !== 'function') return false;
-  const snapshot = decodeModelBytes(bytes, { tensors: (name) => !name.startsWith(OPTIMIZER_PREFIX) });
+  const snapshot = decodeModelBytes(bytes, { tensors: (name) => !name.startsWith(OPTIMIZER_RECORD_PREFIX) });
   const classes = (state: Readonly<Record<string, unknown>>) => (typeof state['numClasses'] === 'number' ? state['numClasses'] : 0);
   const alike =
     snapshot.family === model.family &&

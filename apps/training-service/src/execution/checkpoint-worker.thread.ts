@@ -5,17 +5,19 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { initCompute, tf } from '@genlab/compute';
 import { renderExamplesPng } from '@genlab/data';
 import { CheckpointScorer } from './validation-loss';
-import type { CheckpointReply, CheckpointRequest, CheckpointWorkerData } from './checkpoint-worker';
+import type { AnsweredRequest, CheckpointReply, CheckpointRequest, CheckpointWorkerData } from './checkpoint-worker';
 
 const scorer = new CheckpointScorer();
 
-async function answer(request: Exclude<CheckpointRequest, { kind: 'release' }>): Promise<CheckpointReply> {
+const failed = (id: number, error: unknown): CheckpointReply => ({ kind: 'failed', id, message: error instanceof Error ? error.message : String(error) });
+
+async function answer(request: AnsweredRequest): Promise<CheckpointReply> {
   try {
     // Copied into a buffer of its own: a Buffer may be a view of a larger pool, which a message would carry whole.
     if (request.kind === 'draw') return { kind: 'drawn', id: request.id, png: new Uint8Array(renderExamplesPng(request.samples, request.count, request.dataShape)) };
     return { kind: 'scored', id: request.id, loss: await scorer.score(request.runId, request.bytes, request.examples, request.seed) };
   } catch (error) {
-    return { kind: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error) };
+    return failed(request.id, error);
   }
 }
 
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
         // answered, and this one's caller hears of it rather than waiting out its timeout.
         if (request.kind === 'release') return;
         try {
-          port.postMessage({ kind: 'failed', id: request.id, message: error instanceof Error ? error.message : String(error) } satisfies CheckpointReply);
+          port.postMessage(failed(request.id, error));
         } catch {
           // Not even that could be sent: the caller's timeout ends the wait.
         }

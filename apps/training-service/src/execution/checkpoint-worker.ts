@@ -33,6 +33,9 @@ export type CheckpointRequest =
   /** The run has ended here: the thread frees the model it kept for it (no reply). */
   | { readonly kind: 'release'; readonly runId: string };
 
+/** The requests the thread answers (each by its id). */
+export type AnsweredRequest = Exclude<CheckpointRequest, { kind: 'release' }>;
+
 export type CheckpointReply = (
   | { kind: 'ready' }
   | { kind: 'scored'; id: number; loss: number | undefined }
@@ -123,7 +126,7 @@ export class CheckpointWorker {
     return Buffer.from(answer.png.buffer, answer.png.byteOffset, answer.png.byteLength);
   }
 
-  private request(message: (id: number) => Exclude<CheckpointRequest, { kind: 'release' }>): Promise<Answer> {
+  private request(message: (id: number) => AnsweredRequest): Promise<Answer> {
     const worker = this.worker;
     if (this.state !== 'ready' || !worker) return Promise.reject(new Error('the checkpoint thread is not running'));
     const id = this.nextId++;

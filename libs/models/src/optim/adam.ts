@@ -16,6 +16,9 @@ export interface AdamState {
   readonly step: number;
 }
 
+/** Where a model's saved bytes hold its optimiser's moments (`optimizer.m.<param>`, `optimizer.v.<param>`), apart from its parameters. */
+export const OPTIMIZER_RECORD_PREFIX = 'optimizer.';
+
 /**
  * Adam (Kingma & Ba) with PyTorch's update rule. Its moments live in variables beside the
  * parameters; `stepCount` and the moments are saved with the model so training resumes
@@ -77,14 +80,14 @@ export class Adam {
   }
 
   /** The moments as records named `<prefix>m.<param>` and `<prefix>v.<param>`. */
-  toRecords(prefix = 'optimizer.'): Promise<TensorRecord[]> {
+  toRecords(prefix = OPTIMIZER_RECORD_PREFIX): Promise<TensorRecord[]> {
     return readRecords([
       ...this.m.map((t, i) => [`${prefix}m.${this.names[i]}`, t] as const),
       ...this.v.map((t, i) => [`${prefix}v.${this.names[i]}`, t] as const),
     ]);
   }
 
-  restore(state: AdamState, records: ReadonlyMap<string, TensorRecord>, prefix = 'optimizer.'): void {
+  restore(state: AdamState, records: ReadonlyMap<string, TensorRecord>, prefix = OPTIMIZER_RECORD_PREFIX): void {
     if (!Number.isInteger(state.step) || state.step < 0) throw invalidArgument('model bytes: optimiser step must be a non-negative integer');
     const load = (vars: tf.Variable[], kind: 'm' | 'v') =>
       vars.forEach((variable, i) =>
