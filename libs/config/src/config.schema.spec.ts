@@ -44,6 +44,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GENLAB_KEEP_CHECKPOINTS: '0' })).toThrow(/GENLAB_KEEP_CHECKPOINTS/);
   });
 
+  it('reads the dataset cache in megabytes: 256 by default, 0 for none', () => {
+    expect(loadConfig({}).datasetCacheBytes).toBe(256 * 1024 * 1024);
+    expect(loadConfig({ GENLAB_DATASET_CACHE_MB: '0' }).datasetCacheBytes).toBe(0);
+    expect(() => loadConfig({ GENLAB_DATASET_CACHE_MB: '-1' })).toThrow(/GENLAB_DATASET_CACHE_MB/);
+    expect(() => loadConfig({ GENLAB_DATASET_CACHE_MB: '1.5' })).toThrow(/GENLAB_DATASET_CACHE_MB/);
+  });
+
   it('uses Redis for the run queue when REDIS_URL is set, and allows split roles only then', () => {
     expect(loadConfig({})).toMatchObject({ redisUrl: undefined, queuePrefix: 'genlab', queueLockMs: 30_000, trainingRole: 'all' });
     const config = loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2', GENLAB_TRAINING_ROLE: 'worker', GENLAB_QUEUE_PREFIX: 'team-a' });

@@ -50,6 +50,7 @@ export const envSchema = z.object({
   GENLAB_AUTH: z.enum(['open', 'tokens']).default('open'),
   GENLAB_SAMPLE_GRID_SHARE: z.coerce.number().min(0).max(1).default(1),
   GENLAB_CHECKPOINT_THREAD: z.enum(['grids', 'all', 'off']).default('grids'),
+  GENLAB_DATASET_CACHE_MB: z.coerce.number().int().min(0).max(1_000_000).default(256),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -114,6 +115,11 @@ export interface GenlabConfig {
    * vae-mlp, PERFORMANCE.md); 'off' keeps both on the training thread.
    */
   checkpointThread: Env['GENLAB_CHECKPOINT_THREAD'];
+  /**
+   * Memory, in bytes, for the decoded datasets a training process keeps for its next runs (a
+   * sweep's runs read and check their dataset's file once); 0 keeps none.
+   */
+  datasetCacheBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -170,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GenlabConfig {
     auth: e.GENLAB_AUTH,
     sampleGridShare: e.GENLAB_SAMPLE_GRID_SHARE,
     checkpointThread: e.GENLAB_CHECKPOINT_THREAD,
+    datasetCacheBytes: e.GENLAB_DATASET_CACHE_MB * 1024 * 1024,
   };
 }
 

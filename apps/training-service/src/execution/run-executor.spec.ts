@@ -1,13 +1,14 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@genlab/compute';
 import type { trainingV1 } from '@genlab/contracts';
-import { createEpochShuffler, ring8 } from '@genlab/data';
+import { createEpochShuffler, decodeDataset, ring8 } from '@genlab/data';
 import type { Database } from '@genlab/db';
 import { loadModel } from '@genlab/models';
 import { EmbeddedRunQueue } from '../queue/embedded-run-queue';
 import { InProcessRunEventBus } from '../runs/run-events';
 import { givenDataset, givenQueuedRun, TEST_SETTINGS, useScratchDatabase } from '../testing/training-fixtures';
+import { DatasetCache } from './dataset-cache';
 import { RunExecutor } from './run-executor';
 
 const scratch = useScratchDatabase();
@@ -50,6 +51,24 @@ describe('RunExecutor', () => {
     expect((await db.artifacts.list({ runId: run.id, kind: 'checkpoint' })).length).toBe(kept.length);
     expect(events.at(-1)?.status?.statusReason).toBe('');
     expect(events.flatMap((e) => e.metrics?.points ?? []).map((p) => p.step)).toEqual(Array.from({ length: 64 }, (_, i) => i + 1));
+  });
+
+  it('reads a dataset once for the runs on it, and they leave its arrays as stored', async () => {
+    const datasets = new DatasetCache(1 << 20);
+    const executor = new RunExecutor(db, TEST_SETTINGS, new InProcessRunEventBus(), { datasets });
+    const dataset = await givenDataset(db);
+    const stored = decodeDataset(await db.artifacts.read(dataset.artifactId));
+    const first = await givenQueuedRun(db, dataset, { seed: 1 });
+    const second = await givenQueuedRun(db, dataset, { seed: 2 });
+
+    expect(await executor.execute(first.id, notDraining)).toBe('completed');
+    await rm(await db.artifacts.path(dataset.artifactId));
+    expect(await executor.execute(second.id, notDraining)).toBe('completed');
+
+    // The Gaussian VAE trains on the held arrays themselves (its preparation copies nothing).
+    const held = await datasets.load(db, dataset);
+    expect(held.x).toEqual(stored.x);
+    expect(held.labels).toEqual(stored.labels);
   });
 
   it('resumes a run lost by its worker from the latest intact checkpoint, with the loss sequence of an uninterrupted run', async () => {

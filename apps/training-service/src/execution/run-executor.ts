@@ -7,13 +7,13 @@ import { splitDataset } from '@genlab/data';
 import { isClaimLost, isTerminalRunStatus, retryTransient, type Database, type Run, type RunClaim, type RunStatus } from '@genlab/db';
 import { toGrpcError } from '@genlab/grpc';
 import { createModel, prepareDataset, trainingExamples, trainingPlan, type GenerativeModel } from '@genlab/models';
-import { loadDatasetSplit } from '@genlab/service-core';
 import { runTrainingLoop } from '../runs/training-loop';
 import { toCheckpointMessage, toMetricPointMessage, toRunMessage } from '../runs/runs.mapper';
 import { CheckpointKeeper } from './checkpoint-keeper';
 import { lastLine, MetricWriter } from './metric-writer';
 import { RunLease } from './run-lease';
 import { CheckpointWorker } from './checkpoint-worker';
+import { DatasetCache } from './dataset-cache';
 
 /**
  * A run's progress goes out at most this often (and at its first logged step, its scheduled
@@ -29,7 +29,7 @@ export interface RunEventPublisher {
 }
 
 export type ExecutionSettings = Pick<GenlabConfig, 'keepCheckpoints' | 'heartbeatMs' | 'runLeaseMs' | 'dbRetryMs' | 'sampleGridShare'> &
-  Partial<Pick<GenlabConfig, 'checkpointThread'>>;
+  Partial<Pick<GenlabConfig, 'checkpointThread' | 'datasetCacheBytes'>>;
 
 export interface ExecuteOptions {
   /**
@@ -71,15 +71,18 @@ export class RunExecutor {
   private readonly leases = new Map<string, RunLease>();
   /** With `settings.checkpointThread` 'grids' or 'all': draws checkpoints' grids (and, with 'all', scores their losses) beside training. */
   private readonly thread: CheckpointWorker | undefined;
+  /** Decoded datasets for the runs to come: `options.datasets`, else one of `settings.datasetCacheBytes` (none without). */
+  private readonly datasets: DatasetCache;
 
   constructor(
     private readonly db: Database,
     private readonly settings: ExecutionSettings,
     private readonly events: RunEventPublisher,
-    options: { worker?: string; logger?: LoggerService } = {},
+    options: { worker?: string; logger?: LoggerService; datasets?: DatasetCache } = {},
   ) {
     this.worker = options.worker ?? `${hostname()}:${process.pid}`;
     this.logger = options.logger ?? new Logger(RunExecutor.name);
+    this.datasets = options.datasets ?? new DatasetCache(settings.datasetCacheBytes ?? 0);
     if (settings.checkpointThread && settings.checkpointThread !== 'off') {
       this.thread = new CheckpointWorker(this.logger);
       // Started now if the backend is chosen already (else by the first run): it comes up in
@@ -96,8 +99,9 @@ export class RunExecutor {
     return this.thread?.settled ?? Promise.resolve(false);
   }
 
-  /** Ends the checkpoint thread (runs still training do their checkpoints' work themselves). */
+  /** Ends the checkpoint thread (runs still training do their checkpoints' work themselves) and lets go of the datasets held. */
   async close(): Promise<void> {
+    this.datasets.clear();
     await this.thread?.close();
   }
 
@@ -155,7 +159,7 @@ export class RunExecutor {
       this.publish(run.id, { status: toRunMessage(run) });
       if (run.stopRequested) return await this.finish(run, lease, 'cancelled', { reason: 'STOPPED_BY_USER' });
       const record = await this.db.datasets.get(run.datasetId);
-      const { train, test } = splitDataset(await loadDatasetSplit(this.db, record, 'all'), record.trainCount);
+      const { train, test } = splitDataset(await this.datasets.load(this.db, record), record.trainCount);
       const data = prepareDataset(run.family, run.config, trainingExamples(run.family, run.config, train, run.seed));
       const heldOut = test.count > 0 ? prepareDataset(run.family, run.config, test) : test;
       const plan = trainingPlan(run.family, run.config, data.count);
