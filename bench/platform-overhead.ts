@@ -77,15 +77,17 @@ const REDIS_URL = REDIS_FLAG < 0 ? undefined : /^rediss?:\/\//.test(process.argv
 const DATABASE_URL = arg('database-url', '') || undefined;
 const ONLY = arg('only', '');
 const STALLED = !process.argv.includes('--no-stalled');
-/** GENLAB_CHECKPOINT_THREAD: the service's default, 'grids', unless given. */
-const CHECKPOINT_THREAD = arg('checkpoint-thread', 'grids') as 'grids' | 'all' | 'off';
+/** The training service's settings with nothing set. */
+const SERVICE_DEFAULTS = loadConfig({});
+/** GENLAB_CHECKPOINT_THREAD: the service's default unless given. */
+const CHECKPOINT_THREAD = arg('checkpoint-thread', SERVICE_DEFAULTS.checkpointThread) as 'grids' | 'all' | 'off';
 if (!['grids', 'all', 'off'].includes(CHECKPOINT_THREAD)) throw new Error('--checkpoint-thread: grids, all or off');
 const VERSUS_THREAD = (arg('versus-thread', '') || undefined) as 'grids' | 'all' | 'off' | undefined;
 if (VERSUS_THREAD && !['grids', 'all', 'off'].includes(VERSUS_THREAD)) throw new Error('--versus-thread: grids, all or off');
 /** GENLAB_SAMPLE_GRID_SHARE: 0.02 here (the last step's grid, and one mid-run if it fits); the service's default is 1, a grid at every checkpoint. */
 const GRID_SHARE = Number(arg('grid-share', '0.02'));
 /** GENLAB_DATASET_CACHE_MB: the service's default unless given; 0 reads and checks the dataset's file at every run's start. */
-const DATASET_CACHE_MB = Number(arg('dataset-cache-mb', String(loadConfig({}).datasetCacheBytes / 2 ** 20)));
+const DATASET_CACHE_MB = Number(arg('dataset-cache-mb', String(SERVICE_DEFAULTS.datasetCacheBytes / 2 ** 20)));
 const SEED = 3;
 
 const WORKLOADS = {

@@ -49,7 +49,7 @@ export const envSchema = z.object({
   GENLAB_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   GENLAB_AUTH: z.enum(['open', 'tokens']).default('open'),
   GENLAB_SAMPLE_GRID_SHARE: z.coerce.number().min(0).max(1).default(1),
-  GENLAB_CHECKPOINT_THREAD: z.enum(['grids', 'all', 'off']).default('grids'),
+  GENLAB_CHECKPOINT_THREAD: z.enum(['grids', 'all', 'off']).default('all'),
   GENLAB_DATASET_CACHE_MB: z.coerce.number().int().min(0).max(1_000_000).default(256),
 });
 
@@ -109,10 +109,10 @@ export interface GenlabConfig {
   sampleGridShare: number;
   /**
    * What of a checkpoint's work runs on a thread of its own while training goes on (wasm and
-   * cpu backends; with the native ones, everything stays on the training thread): 'grids' (the
-   * default) draws sample-grid pictures there; 'all' also scores validation losses there (from
-   * the checkpoint's bytes: it paid on a small model here and cost more than it saved on
-   * vae-mlp, PERFORMANCE.md); 'off' keeps both on the training thread.
+   * cpu backends; with the native ones, everything stays on the training thread): 'all' (the
+   * default) scores validation losses there, from the checkpoint's bytes into a model the
+   * thread keeps for the run, and draws sample-grid pictures there; 'grids' only draws the
+   * pictures; 'off' keeps both on the training thread. PERFORMANCE.md has the A/B runs.
    */
   checkpointThread: Env['GENLAB_CHECKPOINT_THREAD'];
   /**

@@ -97,7 +97,7 @@ describe('CheckpointKeeper', () => {
     const threaded = await keeperFor(() => Promise.resolve(), thread, noting);
     expect(await losses(threaded.keeper, threaded.run.id, () => undefined)).toEqual(expected);
     expect(warnings).toEqual([]); // all of it was done on the thread
-    // Without scoreOnThread (the service's default, 'grids'), only the pictures go to the thread.
+    // Without scoreOnThread (GENLAB_CHECKPOINT_THREAD=grids), only the pictures go to the thread.
     const asked: string[] = [];
     const gridsOnly = {
       get ready() {
