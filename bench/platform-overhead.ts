@@ -88,6 +88,7 @@ if (VERSUS_THREAD && !['grids', 'all', 'off'].includes(VERSUS_THREAD)) throw new
 const GRID_SHARE = Number(arg('grid-share', '0.02'));
 /** GENLAB_DATASET_CACHE_MB: the service's default unless given; 0 reads and checks the dataset's file at every run's start. */
 const DATASET_CACHE_MB = Number(arg('dataset-cache-mb', String(SERVICE_DEFAULTS.datasetCacheBytes / 2 ** 20)));
+if (!(DATASET_CACHE_MB >= 0)) throw new Error('--dataset-cache-mb: a number of megabytes, 0 or more');
 const SEED = 3;
 
 const WORKLOADS = {

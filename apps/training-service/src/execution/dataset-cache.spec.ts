@@ -48,7 +48,7 @@ describe('DatasetCache', () => {
     expect(b).toBe(a);
   });
 
-  it('lets the least recently used dataset go past its budget, and keeps none larger than the budget', async () => {
+  it('drops the least recently used dataset once past its budget, and keeps none larger than the budget', async () => {
     const cache = new DatasetCache(2 * 1_000 * POINT_BYTES); // two of 1,000 points
     const [a, b, c, large] = await Promise.all([given(1_000, 1), given(1_000, 2), given(1_000, 3), given(2_004, 4)]);
     await cache.load(db, a);
@@ -64,6 +64,26 @@ describe('DatasetCache', () => {
     await expect(cache.load(db, c)).resolves.toBeDefined();
     await expect(cache.load(db, b)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(cache.load(db, large)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('keeps a load under way when it drops datasets, so later loads of it still share its read', async () => {
+    const cache = new DatasetCache(2 * 1_000 * POINT_BYTES);
+    const [a, b, c, d] = await Promise.all([given(1_000, 1), given(1_000, 2), given(1_000, 3), given(1_000, 4)]);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // The same database, but a's file is read only once the gate opens.
+    const held: Database = Object.assign(Object.create(db) as Database, {
+      artifacts: { ...db.artifacts, read: async (id: string) => (id === a.artifactId ? gate.then(() => db.artifacts.read(id)) : db.artifacts.read(id)) },
+    });
+    const loadingA = cache.load(held, a);
+    await cache.load(held, b);
+    await cache.load(held, c);
+    await cache.load(held, d); // past the budget: b goes, a (loading, and older) stays
+
+    expect(cache.size).toEqual({ datasets: 3, bytes: 2 * 1_000 * POINT_BYTES });
+    expect(cache.load(held, a)).toBe(loadingA);
+    release();
+    expect((await loadingA).count).toBe(1_000);
   });
 
   it('does not keep a failed load: the next load reads the file again', async () => {

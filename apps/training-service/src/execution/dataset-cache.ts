@@ -12,10 +12,12 @@ interface Entry {
  * The datasets this process's runs train on, decoded, by artifact id (an artifact's bytes
  * never change: new data is a new artifact). A sweep's runs, and any runs after the first on
  * the same data, skip reading and checking its file: for MNIST's 31 MB that was 50–130 ms of
- * every run's start here (PERFORMANCE.md). Concurrent loads of one artifact share one read; a
- * failed load is not kept. Least recently used datasets go once the arrays held pass
- * `maxBytes` (GENLAB_DATASET_CACHE_MB); a dataset larger than that alone is not kept, and 0
- * keeps none.
+ * every run's start here (PERFORMANCE.md, "A seventh session"). Concurrent loads of one
+ * artifact share one read; a failed load is not kept. Least recently used datasets go once the
+ * arrays held pass `maxBytes` (GENLAB_DATASET_CACHE_MB); a dataset larger than that alone is
+ * not kept, and 0 keeps none. Loads under way count once they are done, so several datasets
+ * loading at once can pass the budget for a moment. What is held stays while the process runs
+ * (a deleted dataset's arrays too, until newer ones push them out).
  *
  * Runs share the arrays: nothing that trains or scores writes into a dataset's arrays (the
  * batches, splits and prepared copies are new arrays or views read only), and the executor's
@@ -70,9 +72,11 @@ export class DatasetCache {
     this.held = 0;
   }
 
+  /** Lets go of loaded datasets, least recently used first, until `limit` bytes or fewer are held (loads under way stay: they free nothing). */
   private evictBeyond(limit: number): void {
     for (const [key, entry] of this.entries) {
       if (this.held <= limit) break;
+      if (entry.bytes === 0) continue;
       this.entries.delete(key);
       this.held -= entry.bytes;
     }

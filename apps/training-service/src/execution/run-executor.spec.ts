@@ -65,7 +65,8 @@ describe('RunExecutor', () => {
     await rm(await db.artifacts.path(dataset.artifactId));
     expect(await executor.execute(second.id, notDraining)).toBe('completed');
 
-    // The Gaussian VAE trains on the held arrays themselves (its preparation copies nothing).
+    // The Gaussian VAE's preparation copies nothing: its batches are gathered from the held
+    // arrays and its validation losses scored on views of them.
     const held = await datasets.load(db, dataset);
     expect(held.x).toEqual(stored.x);
     expect(held.labels).toEqual(stored.labels);
