@@ -1,3 +1,4 @@
+import { constants, createServer, type Http2Session } from 'node:http2';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, saveScreenshot } from '../support/browser';
@@ -5,7 +6,8 @@ import { startStack, type Stack } from '../support/stack';
 
 // The dashboard with no service behind it, as a newcomer sees it who started the dashboard
 // alone: every page names the service it could not reach, where it looked, and how to start
-// it; the JSON routes answer 503 saying the same. Real dashboard, real browser, nothing listening.
+// it; the JSON routes answer 503 saying the same. Real dashboard, real browser, nothing listening
+// (but for the first test, which puts a listener there that takes requests and answers none).
 
 let stack: Stack;
 let browser: Browser;
@@ -21,6 +23,36 @@ afterAll(async () => {
 });
 
 describe('the dashboard without its services', () => {
+  it('says a service that took the request and did not answer in time is busy, and to reload', async () => {
+    // An HTTP/2 listener at the training service's address that takes every call and answers
+    // none: a service too busy to reply. The experiments page's call waits out its 10 s deadline.
+    const stuck = createServer();
+    const sessions: Http2Session[] = [];
+    let requests = 0;
+    stuck.on('session', (session) => sessions.push(session));
+    stuck.on('stream', () => void (requests += 1));
+    const port = Number(stack.addresses.training.split(':').at(-1));
+    await new Promise<void>((resolve) => stuck.listen(port, '127.0.0.1', resolve));
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${stack.dashboardUrl}/`, { timeout: 60_000 });
+      const notice = page.getByTestId('service-down');
+      await expect(notice.getAttribute('data-reason')).resolves.toBe('slow');
+      await expect(notice.getAttribute('data-service')).resolves.toBe('training');
+      const text = await notice.innerText();
+      expect(text).toContain('The training service did not answer in time');
+      expect(text).toContain(stack.addresses.training);
+      expect(text).toContain('reload this page in a moment');
+      expect(text).not.toContain('npm start');
+      expect(requests).toBeGreaterThan(0);
+      await saveScreenshot(page, 'dashboard-service-slow');
+      await page.close();
+    } finally {
+      for (const session of sessions) session.destroy(undefined, constants.NGHTTP2_CANCEL);
+      await new Promise<void>((resolve) => stuck.close(() => resolve()));
+    }
+  }, 90_000);
+
   it('explains on the page which service could not be reached, where, and how to start it', async () => {
     const page = await browser.newPage();
     await page.goto(`${stack.dashboardUrl}/runs`);
