@@ -54,6 +54,8 @@ export interface GenerativeModel<Config = unknown> {
   readonly latentDim?: number;
   /** Classes a conditional model was built for (labels lie in [0, numClasses)). */
   readonly numClasses?: number;
+  /** The run seed it was created with: its initialisation, training noise and (MADE) masks derive from it. */
+  readonly seed: number;
 
   /**
    * `n` samples, shape `[n, ...dataShape]`; the same seed gives the same samples, in any
@@ -69,13 +71,13 @@ export interface GenerativeModel<Config = unknown> {
   /** Config, weights and optimiser state in one self-describing buffer (see `loadModel`). */
   save(): Promise<Uint8Array>;
   /**
-   * Replaces the parameters with saved ones (records by name, as `save()` wrote them, and the
-   * saved scalars `state`) if they are of a model like this one, and says whether it did: a
-   * model of another run seed is not (MADE draws its masks from it); optimiser, step count and
-   * RNG state stay as they were. For scoring a run's checkpoints one after another on one model
-   * (`loadParametersInto`); families with an estimator (`logProb`, `elbo`) have it.
+   * Replaces the parameters with saved ones (records by name, as `save()` wrote them) of a
+   * model like this one (`loadParametersInto` checks that it is, run seed included: MADE draws
+   * its masks from it); optimiser, step count and RNG state stay as they were. For scoring a
+   * run's checkpoints one after another on one model; families with an estimator (`logProb`,
+   * `elbo`) have it.
    */
-  setParameters?(saved: ReadonlyMap<string, TensorRecord>, state: Readonly<Record<string, unknown>>): boolean;
+  setParameters?(saved: ReadonlyMap<string, TensorRecord>): void;
   dispose(): void;
 
   /** Per-example log-likelihood in nats, shape `[n]` (log p(x | y) given `options.labels` for conditional models). */

@@ -105,8 +105,11 @@ export function loadParametersInto(model: GenerativeModel, bytes: Uint8Array): b
     JSON.stringify(snapshot.config) === JSON.stringify(model.config) &&
     snapshot.dataShape.length === model.dataShape.length &&
     snapshot.dataShape.every((d, i) => d === model.dataShape[i]) &&
-    classes(snapshot.state) === (model.numClasses ?? 0);
-  return alike && model.setParameters(tensorsByName(snapshot), snapshot.state);
+    classes(snapshot.state) === (model.numClasses ?? 0) &&
+    snapshot.state['seed'] === model.seed;
+  if (!alike) return false;
+  model.setParameters(tensorsByName(snapshot));
+  return true;
 }
 
 /**

@@ -63,7 +63,7 @@ export class DdpmModel implements GenerativeModel<DdpmConfig> {
   readonly config: DdpmConfig;
   readonly dataShape: readonly number[];
   readonly schedule: DiffusionSchedule;
-  private readonly seed: number;
+  readonly seed: number;
   private readonly params: ParameterSet;
   private readonly denoiser: Denoiser;
   private readonly diffusion: Diffusion;
@@ -152,11 +152,9 @@ export class DdpmModel implements GenerativeModel<DdpmConfig> {
     });
   }
 
-  setParameters(saved: ReadonlyMap<string, TensorRecord>, state: Readonly<Record<string, unknown>>): boolean {
+  setParameters(saved: ReadonlyMap<string, TensorRecord>): void {
     this.assertLive();
-    if (state['seed'] !== this.seed) return false;
     this.params.assign(saved);
-    return true;
   }
 
   async save(): Promise<Uint8Array> {

@@ -56,7 +56,7 @@ export class GanModel<C extends GanConfig = GanConfig> implements GenerativeMode
   readonly capabilities: ModelCapabilities;
   readonly dataShape: readonly number[];
   readonly numClasses: number;
-  private readonly seed: number;
+  readonly seed: number;
   private readonly generatorParams: ParameterSet;
   private readonly discriminatorParams: ParameterSet;
   private readonly buffers: ParameterSet;

@@ -44,7 +44,7 @@ export class MadeModel implements GenerativeModel<MadeConfig> {
   readonly capabilities = MADE_CAPABILITIES;
   readonly config: MadeConfig;
   readonly dataShape: readonly number[];
-  private readonly seed: number;
+  readonly seed: number;
   private readonly params: ParameterSet;
   private readonly net: MadeNetwork;
   private readonly optimizer: Adam;
@@ -139,11 +139,9 @@ export class MadeModel implements GenerativeModel<MadeConfig> {
     return tf.tidy(() => madeLogProb(this.net, this.binaryMatrix(x, 'x')));
   }
 
-  setParameters(saved: ReadonlyMap<string, TensorRecord>, state: Readonly<Record<string, unknown>>): boolean {
+  setParameters(saved: ReadonlyMap<string, TensorRecord>): void {
     this.assertLive();
-    if (state['seed'] !== this.seed) return false;
     this.params.assign(saved);
-    return true;
   }
 
   async save(): Promise<Uint8Array> {

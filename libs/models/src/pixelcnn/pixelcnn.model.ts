@@ -45,7 +45,7 @@ export class PixelCnnModel implements GenerativeModel<PixelCnnConfig> {
   readonly config: PixelCnnConfig;
   readonly dataShape: readonly number[];
   readonly numClasses: number;
-  private readonly seed: number;
+  readonly seed: number;
   private readonly params: ParameterSet;
   private readonly net: PixelCnnNetwork;
   private readonly optimizer: Adam;
@@ -155,11 +155,9 @@ export class PixelCnnModel implements GenerativeModel<PixelCnnConfig> {
     });
   }
 
-  setParameters(saved: ReadonlyMap<string, TensorRecord>, state: Readonly<Record<string, unknown>>): boolean {
+  setParameters(saved: ReadonlyMap<string, TensorRecord>): void {
     this.assertLive();
-    if (state['seed'] !== this.seed) return false;
     this.params.assign(saved);
-    return true;
   }
 
   async save(): Promise<Uint8Array> {

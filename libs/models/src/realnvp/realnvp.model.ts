@@ -55,7 +55,7 @@ export class RealNvpModel implements GenerativeModel<RealNvpConfig> {
   readonly encode?: (x: tf.Tensor) => tf.Tensor2D;
   /** x = f⁻¹(z) in data shape; images as continuous values in [0, 1] (not rounded to 8 bits); unconditional models only. */
   readonly decode?: (z: tf.Tensor) => tf.Tensor;
-  private readonly seed: number;
+  readonly seed: number;
   private readonly params: ParameterSet;
   private readonly flow: RealNvpFlow;
   private readonly optimizer: Adam;
@@ -175,11 +175,9 @@ export class RealNvpModel implements GenerativeModel<RealNvpConfig> {
     return tf.tidy(() => toDataShape(flowDecode(this.flow, tf.cast(z, 'float32') as tf.Tensor2D, false), this.dataShape));
   }
 
-  setParameters(saved: ReadonlyMap<string, TensorRecord>, state: Readonly<Record<string, unknown>>): boolean {
+  setParameters(saved: ReadonlyMap<string, TensorRecord>): void {
     this.assertLive();
-    if (state['seed'] !== this.seed) return false;
     this.params.assign(saved);
-    return true;
   }
 
   async save(): Promise<Uint8Array> {

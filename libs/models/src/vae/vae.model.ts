@@ -66,7 +66,7 @@ export class VaeModel implements GenerativeModel<VaeConfig> {
   readonly decode?: (z: tf.Tensor) => tf.Tensor;
   /** `decode` as a tfjs layers model (unconditional models, MLP or conv). */
   readonly exportDecoder?: () => Promise<ExportedTfjsModel>;
-  private readonly seed: number;
+  readonly seed: number;
   private readonly params: ParameterSet;
   private readonly net: VaeNetwork;
   private readonly optimizer: Adam;
@@ -178,11 +178,9 @@ export class VaeModel implements GenerativeModel<VaeConfig> {
     });
   }
 
-  setParameters(saved: ReadonlyMap<string, TensorRecord>, state: Readonly<Record<string, unknown>>): boolean {
+  setParameters(saved: ReadonlyMap<string, TensorRecord>): void {
     this.assertLive();
-    if (state['seed'] !== this.seed) return false;
     this.params.assign(saved);
-    return true;
   }
 
   async save(): Promise<Uint8Array> {
