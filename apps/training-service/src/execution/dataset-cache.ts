@@ -52,7 +52,7 @@ export class DatasetCache {
         }
         entry.bytes = bytes;
         this.held += bytes;
-        this.evictBeyond(this.maxBytes);
+        this.evictBeyondBudget();
       },
       () => {
         if (this.entries.get(key) === entry) this.entries.delete(key);
@@ -72,10 +72,10 @@ export class DatasetCache {
     this.held = 0;
   }
 
-  /** Lets go of loaded datasets, least recently used first, until `limit` bytes or fewer are held (loads under way stay: they free nothing). */
-  private evictBeyond(limit: number): void {
+  /** Lets go of loaded datasets, least recently used first, until the budget holds (loads under way stay: they free nothing). */
+  private evictBeyondBudget(): void {
     for (const [key, entry] of this.entries) {
-      if (this.held <= limit) break;
+      if (this.held <= this.maxBytes) break;
       if (entry.bytes === 0) continue;
       this.entries.delete(key);
       this.held -= entry.bytes;
