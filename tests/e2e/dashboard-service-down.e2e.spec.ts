@@ -1,5 +1,5 @@
 import { constants, createServer, type Http2Session } from 'node:http2';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, saveScreenshot } from '../support/browser';
 import { startStack, type Stack } from '../support/stack';
@@ -22,6 +22,12 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** The page's service-down notice: why the service gave no answer, which service, and what it says. */
+async function serviceDownNotice(page: Page): Promise<{ reason: string | null; service: string | null; text: string }> {
+  const notice = page.getByTestId('service-down');
+  return { reason: await notice.getAttribute('data-reason'), service: await notice.getAttribute('data-service'), text: await notice.innerText() };
+}
+
 describe('the dashboard without its services', () => {
   it('says a service that took the request and did not answer in time is busy, and to reload', async () => {
     // An HTTP/2 listener at the training service's address that takes every call and answers
@@ -36,10 +42,8 @@ describe('the dashboard without its services', () => {
     try {
       const page = await browser.newPage();
       await page.goto(`${stack.dashboardUrl}/`, { timeout: 60_000 });
-      const notice = page.getByTestId('service-down');
-      await expect(notice.getAttribute('data-reason')).resolves.toBe('slow');
-      await expect(notice.getAttribute('data-service')).resolves.toBe('training');
-      const text = await notice.innerText();
+      const { reason, service, text } = await serviceDownNotice(page);
+      expect({ reason, service }).toEqual({ reason: 'slow', service: 'training' });
       expect(text).toContain('The training service did not answer in time');
       expect(text).toContain(stack.addresses.training);
       expect(text).toContain('reload this page in a moment');
@@ -56,10 +60,8 @@ describe('the dashboard without its services', () => {
   it('explains on the page which service could not be reached, where, and how to start it', async () => {
     const page = await browser.newPage();
     await page.goto(`${stack.dashboardUrl}/runs`);
-    const notice = page.getByTestId('service-down');
-    await expect(notice.getAttribute('data-reason')).resolves.toBe('unreachable');
-    await expect(notice.getAttribute('data-service')).resolves.toBe('training');
-    const text = await notice.innerText();
+    const { reason, service, text } = await serviceDownNotice(page);
+    expect({ reason, service }).toEqual({ reason: 'unreachable', service: 'training' });
     expect(text).toContain('The training service could not be reached');
     expect(text).toContain(stack.addresses.training);
     expect(text).toContain('npm start');
